@@ -1,0 +1,43 @@
+# The README's one-liners. Every target sets up what it needs first.
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: install run serve demo test test-fast lint format bench clean
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $$(scripts/find-python.sh) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+demo: install
+	DEBUG=$${DEBUG:-1} $(BIN)/masthead demo
+
+run: demo
+	DEBUG=$${DEBUG:-1} $(BIN)/masthead collectstatic --noinput --verbosity 0
+	DEBUG=$${DEBUG:-1} $(BIN)/uvicorn masthead.asgi:application --host $(HOST) --port $(PORT) --workers $${WORKERS:-1}
+
+test: install
+	scripts/ensure-chromium.sh
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+test-fast: install
+	$(BIN)/pytest -m "not browser" $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+	$(BIN)/masthead check --fail-level WARNING
+	$(BIN)/masthead makemigrations --check --dry-run
+
+format: install
+	$(BIN)/ruff check --fix src tests bench
+	$(BIN)/ruff format src tests bench
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .ruff_cache

@@ -1,0 +1,22 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from masthead.accounts.roles import ROLES
+from masthead.accounts.services import reader_create
+from masthead.core.errors import MastheadError
+
+
+class Command(BaseCommand):
+    help = "Create a reader account (or moderator, editor, admin)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("username")
+        parser.add_argument("--email", required=True)
+        parser.add_argument("--password", required=True)
+        parser.add_argument("--role", choices=ROLES, default="reader")
+
+    def handle(self, *args, username, email, password, role, **options):
+        try:
+            reader = reader_create(username=username, email=email, password=password, role=role)
+        except MastheadError as exc:
+            raise CommandError(exc.message) from exc
+        self.stdout.write(f"Created {role} {reader.username} <{reader.email}>.")

@@ -1,0 +1,22 @@
+from django.contrib.sitemaps.views import sitemap
+from django.urls import path
+
+from masthead.newsroom import feeds, sitemaps, views
+
+app_name = "newsroom"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("search/", views.search, name="search"),
+    path("section/<slug:slug>/", views.section, name="section"),
+    path("authors/<slug:slug>/", views.author, name="author"),
+    path("tags/<slug:slug>/", views.tag, name="tag"),
+    path("articles/<slug:slug>/", views.article, name="article"),
+    path("feeds/rss/", feeds.LatestRss(), name="feed-rss"),
+    path("feeds/atom/", feeds.LatestAtom(), name="feed-atom"),
+    path("section/<slug:slug>/rss/", feeds.SectionRss(), name="section-feed-rss"),
+    path("section/<slug:slug>/atom/", feeds.SectionAtom(), name="section-feed-atom"),
+    path("sitemap.xml", sitemap, {"sitemaps": sitemaps.SITEMAPS}, name="sitemap"),
+    path("sitemap-news.xml", sitemaps.news_sitemap, name="sitemap-news"),
+    path("support/", views.support, name="support"),
+]

@@ -1,0 +1,49 @@
+import os
+
+import pytest
+from django.core.cache import cache
+
+from tests import factories
+
+# Playwright's sync API runs an event loop in the test thread; Django's ORM refuses to run
+# beside one unless told that this thread is only a test driver.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Every test starts with an empty cache (pages are cached; Redis outlives a test)."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _media_root(tmp_path, settings):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _plain_test_settings(settings):
+    settings.SECURE_SSL_REDIRECT = False
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture
+def editor(db):
+    return factories.reader(username="edna", role="editor")
+
+
+@pytest.fixture
+def reader(db):
+    return factories.reader(username="rita")
+
+
+@pytest.fixture
+def section(db):
+    return factories.section(name="Politics")
+
+
+@pytest.fixture
+def article(db, section):
+    return factories.article(headline="Council votes to reopen the harbour baths", section=section)

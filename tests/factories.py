@@ -1,0 +1,65 @@
+"""Test data built through the real services, so tests exercise the rules."""
+
+import itertools
+from datetime import timedelta
+
+from django.utils import timezone
+from django.utils.text import slugify
+
+from masthead.accounts.services import reader_create
+from masthead.newsroom import services
+from masthead.newsroom.models import Article, ArticleAuthor, Author, Section, Tag
+
+_seq = itertools.count(1)
+
+
+def reader(*, username: str | None = None, role: str = "reader", password: str = "correct horse battery", **extra):
+    username = username or f"reader{next(_seq)}"
+    return reader_create(username=username, email=f"{username}@example.org", password=password, role=role, **extra)
+
+
+def section(*, name: str | None = None, position: int = 0) -> Section:
+    name = name or f"Section {next(_seq)}"
+    return Section.objects.create(name=name, slug=slugify(name), position=position)
+
+
+def author(*, name: str | None = None) -> Author:
+    name = name or f"Writer {next(_seq)}"
+    return Author.objects.create(name=name, slug=slugify(name))
+
+
+def tag(*, name: str) -> Tag:
+    return Tag.objects.get_or_create(name=name, slug=slugify(name))[0]
+
+
+def article(
+    *,
+    headline: str | None = None,
+    section: Section | None = None,
+    body: str = "A paragraph of reporting.\n\nAnother paragraph.",
+    standfirst: str = "What happened, in a sentence.",
+    authors: list[Author] | None = None,
+    tags: list[str] = (),
+    published: bool = True,
+    published_at=None,
+    ago: timedelta | None = None,
+    actor=None,
+    **fields,
+) -> Article:
+    headline = headline or f"Story number {next(_seq)}"
+    article = Article(
+        headline=headline,
+        slug=fields.pop("slug", slugify(headline)[:140]),
+        standfirst=standfirst,
+        section=section or globals()["section"](),
+        body=body,
+        status=Article.Status.PUBLISHED if published else Article.Status.DRAFT,
+        published_at=published_at or ((timezone.now() - ago) if ago is not None else None),
+        **fields,
+    )
+    services.article_save(article=article, actor=actor)
+    for position, person in enumerate(authors if authors is not None else [author()]):
+        ArticleAuthor.objects.create(article=article, author=person, position=position)
+    for name in tags:
+        article.tags.add(globals()["tag"](name=name))
+    return article
