@@ -13,9 +13,17 @@ from masthead.newsroom.models import Article, ArticleAuthor, Author, Section, Ta
 _seq = itertools.count(1)
 
 
-def reader(*, username: str | None = None, role: str = "reader", password: str = "correct horse battery", **extra):
+def reader(
+    *,
+    username: str | None = None,
+    role: str = "reader",
+    password: str = "correct horse battery",
+    **extra,
+):
     username = username or f"reader{next(_seq)}"
-    return reader_create(username=username, email=f"{username}@example.org", password=password, role=role, **extra)
+    return reader_create(
+        username=username, email=f"{username}@example.org", password=password, role=role, **extra
+    )
 
 
 def section(*, name: str | None = None, position: int = 0) -> Section:

@@ -15,7 +15,15 @@ _ROLE_MODELS: dict[str, dict[str, tuple[str, ...]]] = {
     READER: {},
     MODERATOR: {"core": ("auditlogentry",)},
     EDITOR: {
-        "newsroom": ("section", "author", "tag", "article", "articleauthor", "liveupdate", "supportappeal"),
+        "newsroom": (
+            "section",
+            "author",
+            "tag",
+            "article",
+            "articleauthor",
+            "liveupdate",
+            "supportappeal",
+        ),
         "core": ("auditlogentry",),
     },
     ADMIN: {},

@@ -18,7 +18,12 @@ def reader_create(
 ) -> Reader:
     """Create an account with one role. Staff roles may use the admin; admins are superusers."""
     if role not in ROLES:
-        raise MastheadError("validation_error", f"Unknown role {role!r}.", 422, fields={"role": [f"One of {', '.join(ROLES)}."]})
+        raise MastheadError(
+            "validation_error",
+            f"Unknown role {role!r}.",
+            422,
+            fields={"role": [f"One of {', '.join(ROLES)}."]},
+        )
     if Reader.objects.filter(username__iexact=username).exists():
         raise MastheadError("conflict", f"The username {username!r} is taken.", 409)
     reader = Reader(

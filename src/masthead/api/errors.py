@@ -27,7 +27,9 @@ _STATUS_CODES = {
 def _fields(errors: list[dict]) -> dict[str, list[str]]:
     fields: dict[str, list[str]] = {}
     for error in errors:
-        loc = [str(p) for p in error.get("loc", ()) if p not in ("body", "query", "path", "header", "payload")]
+        loc = [
+            str(p) for p in error.get("loc", ()) if p not in ("body", "query", "path", "header", "payload")
+        ]
         name = ".".join(loc) or "body"
         fields.setdefault(name, []).append(str(error.get("msg", "Invalid value.")))
     return fields

@@ -77,9 +77,7 @@ def _after(order: Sequence[str], values: Sequence[Any]) -> Q:
     return condition
 
 
-def keyset_page(
-    queryset: QuerySet, *, order: Sequence[str], cursor: str | None, limit: int | None
-) -> Page:
+def keyset_page(queryset: QuerySet, *, order: Sequence[str], cursor: str | None, limit: int | None) -> Page:
     """One page of ``queryset`` in ``order``; the last field must be unique (the id)."""
     size = clamp_limit(limit)
     queryset = queryset.order_by(*order)

@@ -118,7 +118,11 @@ def _update(update: LiveUpdate) -> dict:
     }
 
 
-@router.get("/articles/{slug}/updates", response=LiveUpdateListOut, summary="A live story's updates, newest first")
+@router.get(
+    "/articles/{slug}/updates",
+    response=LiveUpdateListOut,
+    summary="A live story's updates, newest first",
+)
 def list_updates(request: HttpRequest, slug: str, query: Query[PageQuery]):
     article = selectors.article_get_visible(viewer=request.user, slug=slug)
     page = selectors.live_update_page(article=article, cursor=query.cursor, limit=query.limit)

@@ -66,7 +66,9 @@ def article_get_visible(*, viewer, slug: str) -> Article:
 
 
 def live_update_page(*, article: Article, cursor: str | None = None, limit: int | None = None) -> Page:
-    updates = LiveUpdate.objects.filter(article=article, posted_at__lte=timezone.now()).select_related("author")
+    updates = LiveUpdate.objects.filter(article=article, posted_at__lte=timezone.now()).select_related(
+        "author"
+    )
     return keyset_page(updates, order=("-posted_at", "-id"), cursor=cursor, limit=limit)
 
 

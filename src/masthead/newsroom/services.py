@@ -65,9 +65,7 @@ def article_bylines_changed(*, article: Article) -> None:
 
 
 @transaction.atomic
-def liveupdate_post(
-    *, article: Article, author, body: str, headline: str = "", posted_at=None
-) -> LiveUpdate:
+def liveupdate_post(*, article: Article, author, body: str, headline: str = "", posted_at=None) -> LiveUpdate:
     update = LiveUpdate(
         article=article,
         author=author,

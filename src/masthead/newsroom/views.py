@@ -76,7 +76,9 @@ def article(request: HttpRequest, slug: str) -> HttpResponse:
         "article": article,
         "bylines": [b.author for b in article.bylines.all()],
         "tags": list(article.tags.all()),
-        "live_updates": selectors.live_update_page(article=article, limit=100).items if article.is_live else [],
+        "live_updates": selectors.live_update_page(article=article, limit=100).items
+        if article.is_live
+        else [],
         "appeal": SupportAppeal.current(),
         "is_preview": not article.is_published,
         "related": selectors.article_list_published(section=article.section).exclude(pk=article.pk)[:4],

@@ -7,7 +7,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -16,144 +15,281 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Article',
+            name="Article",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('slug', models.SlugField(max_length=140, unique=True)),
-                ('headline', models.CharField(max_length=200)),
-                ('standfirst', models.CharField(blank=True, help_text='The summary under the headline.', max_length=400)),
-                ('body', models.TextField(help_text='Markdown; pasted rich-text HTML is kept where it is safe.')),
-                ('body_html', models.TextField(blank=True, editable=False)),
-                ('body_text', models.TextField(blank=True, editable=False)),
-                ('hero_image', models.ImageField(blank=True, upload_to='heroes/%Y/%m/')),
-                ('hero_alt', models.CharField(blank=True, max_length=250, verbose_name='hero image alt text')),
-                ('hero_caption', models.CharField(blank=True, max_length=300)),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('published', 'Published (or scheduled, if the time is in the future)')], db_index=True, default='draft', max_length=12)),
-                ('published_at', models.DateTimeField(blank=True, db_index=True, null=True)),
-                ('revised_at', models.DateTimeField(blank=True, help_text='Set when an editor marks a published story as updated.', null=True)),
-                ('is_live', models.BooleanField(default=False, help_text='Carries timestamped live updates.', verbose_name='live story')),
-                ('is_top_story', models.BooleanField(default=False, help_text='Lead the home page.')),
-                ('comments_enabled', models.BooleanField(default=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("slug", models.SlugField(max_length=140, unique=True)),
+                ("headline", models.CharField(max_length=200)),
+                (
+                    "standfirst",
+                    models.CharField(blank=True, help_text="The summary under the headline.", max_length=400),
+                ),
+                (
+                    "body",
+                    models.TextField(help_text="Markdown; pasted rich-text HTML is kept where it is safe."),
+                ),
+                ("body_html", models.TextField(blank=True, editable=False)),
+                ("body_text", models.TextField(blank=True, editable=False)),
+                ("hero_image", models.ImageField(blank=True, upload_to="heroes/%Y/%m/")),
+                (
+                    "hero_alt",
+                    models.CharField(blank=True, max_length=250, verbose_name="hero image alt text"),
+                ),
+                ("hero_caption", models.CharField(blank=True, max_length=300)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("published", "Published (or scheduled, if the time is in the future)"),
+                        ],
+                        db_index=True,
+                        default="draft",
+                        max_length=12,
+                    ),
+                ),
+                ("published_at", models.DateTimeField(blank=True, db_index=True, null=True)),
+                (
+                    "revised_at",
+                    models.DateTimeField(
+                        blank=True,
+                        help_text="Set when an editor marks a published story as updated.",
+                        null=True,
+                    ),
+                ),
+                (
+                    "is_live",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Carries timestamped live updates.",
+                        verbose_name="live story",
+                    ),
+                ),
+                (
+                    "is_top_story",
+                    models.BooleanField(default=False, help_text="Lead the home page."),
+                ),
+                ("comments_enabled", models.BooleanField(default=True)),
             ],
             options={
-                'ordering': ['-published_at', '-id'],
+                "ordering": ["-published_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Section',
+            name="Section",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('name', models.CharField(max_length=80, unique=True)),
-                ('slug', models.SlugField(max_length=80, unique=True)),
-                ('description', models.CharField(blank=True, max_length=300)),
-                ('position', models.PositiveSmallIntegerField(default=0, help_text='Order in the navigation.')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("name", models.CharField(max_length=80, unique=True)),
+                ("slug", models.SlugField(max_length=80, unique=True)),
+                ("description", models.CharField(blank=True, max_length=300)),
+                (
+                    "position",
+                    models.PositiveSmallIntegerField(default=0, help_text="Order in the navigation."),
+                ),
             ],
             options={
-                'ordering': ['position', 'name'],
+                "ordering": ["position", "name"],
             },
         ),
         migrations.CreateModel(
-            name='SupportAppeal',
+            name="SupportAppeal",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('heading', models.CharField(default="This reporting is free. It isn't free to make.", max_length=160)),
-                ('body', models.TextField(default='No paywall, no billionaire owner. Our reporting is paid for by readers who can afford to chip in, so that everyone else can read it for nothing. If you can, support us today, once or every month.')),
-                ('button_label', models.CharField(default='Support our reporting', max_length=60)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "heading",
+                    models.CharField(
+                        default="This reporting is free. It isn't free to make.", max_length=160
+                    ),
+                ),
+                (
+                    "body",
+                    models.TextField(
+                        default="No paywall, no billionaire owner. Our reporting is paid for by readers who can afford to chip in, so that everyone else can read it for nothing. If you can, support us today, once or every month."
+                    ),
+                ),
+                ("button_label", models.CharField(default="Support our reporting", max_length=60)),
             ],
             options={
-                'verbose_name': 'reader-support appeal',
-                'verbose_name_plural': 'reader-support appeal',
+                "verbose_name": "reader-support appeal",
+                "verbose_name_plural": "reader-support appeal",
             },
         ),
         migrations.CreateModel(
-            name='Tag',
+            name="Tag",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('name', models.CharField(max_length=80, unique=True)),
-                ('slug', models.SlugField(max_length=80, unique=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("name", models.CharField(max_length=80, unique=True)),
+                ("slug", models.SlugField(max_length=80, unique=True)),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Author',
+            name="Author",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('name', models.CharField(max_length=120)),
-                ('slug', models.SlugField(max_length=120, unique=True)),
-                ('job_title', models.CharField(blank=True, max_length=120)),
-                ('bio', models.TextField(blank=True)),
-                ('reader', models.OneToOneField(blank=True, help_text='The account this journalist comments with (gives them the author badge).', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='author_profile', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("name", models.CharField(max_length=120)),
+                ("slug", models.SlugField(max_length=120, unique=True)),
+                ("job_title", models.CharField(blank=True, max_length=120)),
+                ("bio", models.TextField(blank=True)),
+                (
+                    "reader",
+                    models.OneToOneField(
+                        blank=True,
+                        help_text="The account this journalist comments with (gives them the author badge).",
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="author_profile",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='ArticleAuthor',
+            name="ArticleAuthor",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveSmallIntegerField(default=0)),
-                ('article', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='bylines', to='newsroom.article')),
-                ('author', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='bylines', to='newsroom.author')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "article",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="bylines",
+                        to="newsroom.article",
+                    ),
+                ),
+                (
+                    "author",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="bylines",
+                        to="newsroom.author",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['position', 'id'],
+                "ordering": ["position", "id"],
             },
         ),
         migrations.AddField(
-            model_name='article',
-            name='authors',
-            field=models.ManyToManyField(blank=True, related_name='articles', through='newsroom.ArticleAuthor', to='newsroom.author'),
+            model_name="article",
+            name="authors",
+            field=models.ManyToManyField(
+                blank=True,
+                related_name="articles",
+                through="newsroom.ArticleAuthor",
+                to="newsroom.author",
+            ),
         ),
         migrations.CreateModel(
-            name='LiveUpdate',
+            name="LiveUpdate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('posted_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
-                ('headline', models.CharField(blank=True, max_length=200)),
-                ('body', models.TextField()),
-                ('body_html', models.TextField(blank=True, editable=False)),
-                ('article', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='live_updates', to='newsroom.article')),
-                ('author', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "posted_at",
+                    models.DateTimeField(db_index=True, default=django.utils.timezone.now),
+                ),
+                ("headline", models.CharField(blank=True, max_length=200)),
+                ("body", models.TextField()),
+                ("body_html", models.TextField(blank=True, editable=False)),
+                (
+                    "article",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="live_updates",
+                        to="newsroom.article",
+                    ),
+                ),
+                (
+                    "author",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-posted_at', '-id'],
+                "ordering": ["-posted_at", "-id"],
             },
         ),
         migrations.AddField(
-            model_name='article',
-            name='section',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='articles', to='newsroom.section'),
+            model_name="article",
+            name="section",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="articles",
+                to="newsroom.section",
+            ),
         ),
         migrations.AddField(
-            model_name='article',
-            name='tags',
-            field=models.ManyToManyField(blank=True, related_name='articles', to='newsroom.tag'),
+            model_name="article",
+            name="tags",
+            field=models.ManyToManyField(blank=True, related_name="articles", to="newsroom.tag"),
         ),
         migrations.AddConstraint(
-            model_name='articleauthor',
-            constraint=models.UniqueConstraint(fields=('article', 'author'), name='unique_byline'),
+            model_name="articleauthor",
+            constraint=models.UniqueConstraint(fields=("article", "author"), name="unique_byline"),
         ),
         migrations.AddIndex(
-            model_name='liveupdate',
-            index=models.Index(fields=['article', '-posted_at', '-id'], name='liveupdate_article_idx'),
+            model_name="liveupdate",
+            index=models.Index(fields=["article", "-posted_at", "-id"], name="liveupdate_article_idx"),
         ),
         migrations.AddIndex(
-            model_name='article',
-            index=models.Index(fields=['status', '-published_at', '-id'], name='article_pub_idx'),
+            model_name="article",
+            index=models.Index(fields=["status", "-published_at", "-id"], name="article_pub_idx"),
         ),
     ]
