@@ -13,10 +13,18 @@ class Command(BaseCommand):
         parser.add_argument("--email", required=True)
         parser.add_argument("--password", required=True)
         parser.add_argument("--role", choices=ROLES, default="reader")
+        parser.add_argument(
+            "--verified",
+            action="store_true",
+            help="Mark the email address as confirmed (no confirmation mail is sent).",
+        )
 
-    def handle(self, *args, username, email, password, role, **options):
+    def handle(self, *args, username, email, password, role, verified, **options):
         try:
-            reader = reader_create(username=username, email=email, password=password, role=role)
+            reader = reader_create(
+                username=username, email=email, password=password, role=role, email_verified=verified
+            )
         except MastheadError as exc:
             raise CommandError(exc.message) from exc
-        self.stdout.write(f"Created {role} {reader.username} <{reader.email}>.")
+        state = "verified" if verified else "unverified"
+        self.stdout.write(f"Created {role} {reader.username} <{reader.email}> ({state} email).")
