@@ -4,6 +4,7 @@ import pytest
 from django.core.cache import cache
 
 from tests import factories
+from tests.smtp import SmtpServer
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM refuses to run
 # beside one unless told that this thread is only a test driver.
@@ -27,6 +28,11 @@ def _media_root(tmp_path, settings):
 def _plain_test_settings(settings):
     settings.SECURE_SSL_REDIRECT = False
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+    # Tests run without collectstatic: resolve {% static %} from the source tree.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
 
 
 @pytest.fixture
@@ -47,3 +53,17 @@ def section(db):
 @pytest.fixture
 def article(db, section):
     return factories.article(headline="Council votes to reopen the harbour baths", section=section)
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """A real SMTP server on 127.0.0.1; Django's default mailer points at it for the test.
+
+    ``smtp_server.wait_for(address)`` returns the messages delivered to an address;
+    ``tests.smtp.link_in(message, "/accounts/")`` pulls a link out of one.
+    """
+    server = SmtpServer()
+    server.start()
+    settings.MAILERS = server.mailers
+    yield server
+    server.stop()

@@ -18,11 +18,19 @@ def reader(
     username: str | None = None,
     role: str = "reader",
     password: str = "correct horse battery",
+    verified: bool = True,
     **extra,
 ):
+    """A reader through the real service; ``verified`` readers have confirmed their email
+    (the usual case in tests: only they may take part in the community)."""
     username = username or f"reader{next(_seq)}"
     return reader_create(
-        username=username, email=f"{username}@example.org", password=password, role=role, **extra
+        username=username,
+        email=f"{username}@example.org",
+        password=password,
+        role=role,
+        email_verified=verified,
+        **extra,
     )
 
 

@@ -5,7 +5,10 @@ file email); pointing ``DATABASE_URL``, ``REDIS_URL`` and ``EMAIL_URL`` at real 
 scales it out. ``docs/configuration.md`` lists every variable.
 """
 
+import contextlib
+import os
 import secrets
+import tempfile
 from pathlib import Path
 
 import environ
@@ -22,8 +25,17 @@ def _local_secret_key() -> str:
     """A key generated once and kept in the data dir, so local runs need no setup."""
     path = DATA_DIR / "secret_key"
     if not path.exists():
-        path.write_text(secrets.token_urlsafe(64))
-        path.chmod(0o600)
+        # Written whole and private (mkstemp: mode 600) before it gets its name; the link
+        # fails if another worker starting at the same moment got there first, and then
+        # every worker reads that one key.
+        fd, draft = tempfile.mkstemp(dir=DATA_DIR, prefix=".secret_key.")
+        try:
+            with os.fdopen(fd, "w") as file:
+                file.write(secrets.token_urlsafe(64))
+            with contextlib.suppress(FileExistsError):
+                os.link(draft, path)
+        finally:
+            os.unlink(draft)
     return path.read_text().strip()
 
 
@@ -47,6 +59,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_tasks_db",
     "ninja",
+    "allauth",
+    "allauth.account",
     "masthead.core",
     "masthead.accounts",
     "masthead.newsroom",
@@ -62,6 +76,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -140,13 +155,21 @@ TASKS = {"default": {"BACKEND": env.str("TASKS_BACKEND", default="django_tasks_d
 # (smtp://user:pass@host:587/?tls=True, smtps://…, consolemail://).
 if env.str("EMAIL_URL", default=""):
     _email = env.email_url("EMAIL_URL")
+    # django-environ reads only ?email_use_tls=/?email_use_ssl= and keeps any other query
+    # item, as text, in OPTIONS: accept ?tls=True / ?ssl=True too, and "False" as false.
+    _query = {k.lower(): str(v) for k, v in (_email.get("OPTIONS") or {}).items()}
+
+    def _email_flag(name: str) -> bool:
+        values = (_email.get(f"EMAIL_USE_{name.upper()}"), _query.get(name))
+        return any(str(v).strip().lower() in {"1", "true", "yes", "on"} for v in values)
+
     _smtp_options = {
         "host": _email.get("EMAIL_HOST"),
         "port": _email.get("EMAIL_PORT"),
         "username": _email.get("EMAIL_HOST_USER") or None,
         "password": _email.get("EMAIL_HOST_PASSWORD") or None,
-        "use_tls": bool(_email.get("EMAIL_USE_TLS")),
-        "use_ssl": bool(_email.get("EMAIL_USE_SSL")),
+        "use_tls": _email_flag("tls"),
+        "use_ssl": _email_flag("ssl"),
         "timeout": env.int("EMAIL_TIMEOUT", default=10),
     }
     _backend = _email["EMAIL_BACKEND"]
@@ -178,11 +201,53 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_URL = "/admin/login/"
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "/"
+LOGOUT_REDIRECT_URL = "/"
+# django-allauth: sign-in by username or email; a reader may sign in before confirming
+# their address but cannot take part until they do (accounts.selectors.reader_can_post).
+ACCOUNT_ADAPTER = "masthead.accounts.adapter.AccountAdapter"
+ACCOUNT_FORMS = {"login": "masthead.accounts.forms.LoginForm"}
+ACCOUNT_LOGIN_METHODS = {"username", "email"}
+ACCOUNT_SIGNUP_FIELDS = ["username*", "email*", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "optional"
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_USERNAME_MIN_LENGTH = 3
+ACCOUNT_CHANGE_EMAIL = True  # a new address replaces the old only once confirmed
+ACCOUNT_EMAIL_NOTIFICATIONS = True  # tell the reader when their password or email changed
+ACCOUNT_CONFIRM_EMAIL_ON_GET = False  # mail scanners follow links; confirming takes a click
+ACCOUNT_SIGNUP_REDIRECT_URL = "account_email_verification_sent"
+ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_URL.startswith("https://") else "http"
+ACCOUNT_USER_DISPLAY = "masthead.accounts.selectors.reader_display_name"
+# Never tell anyone whether an address has an account. "strict" keeps sign-up silent too:
+# signing up with a taken address behaves like any sign-up, and the address's owner gets
+# a "you already have an account" mail instead of a confirmation link.
+ACCOUNT_PREVENT_ENUMERATION = "strict"
+# Throttling (allauth, counted in the cache, so shared across processes with Redis).
+# login_failed: per client address and per account ("key" = the username or email typed).
+ACCOUNT_RATE_LIMITS = {
+    "login": env.str("RATE_LIMIT_LOGIN", default="30/m/ip"),
+    "login_failed": env.str("RATE_LIMIT_LOGIN_FAILED", default="10/m/ip,5/5m/key"),
+    "signup": env.str("RATE_LIMIT_SIGNUP", default="20/m/ip"),
+    "reset_password": env.str("RATE_LIMIT_RESET_PASSWORD", default="20/m/ip,5/m/key"),
+    "delete_account": env.str("RATE_LIMIT_DELETE_ACCOUNT", default="5/15m/user"),
+}
+# Client addresses: believe X-Forwarded-For only from this many proxies of our own (0 =
+# nobody: use the connection's address), or a header such a proxy sets (X-Real-IP,
+# CF-Connecting-IP). Getting this wrong lets clients choose their own address.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env.str("TRUSTED_CLIENT_IP_HEADER", default="") or None
 
 # --- Static and media files: WhiteNoise serves static; media from the data dir.
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise looks for it at start, before any collectstatic
+STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(DATA_DIR / "media")))
 SERVE_MEDIA = env.bool("SERVE_MEDIA", default=True)

@@ -14,6 +14,9 @@ urlpatterns = [
     path("readyz", core_views.readyz, name="readyz"),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
+    path("favicon.ico", core_views.favicon),
+    path("accounts/", include("allauth.urls")),
+    path("", include("masthead.accounts.urls")),
     path("", include("masthead.newsroom.urls")),
 ]
 

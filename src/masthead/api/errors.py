@@ -1,9 +1,11 @@
 """One error shape for the whole API, whatever raised it (shared API.md, Conventions)."""
 
+import functools
 import logging
 
+from asgiref.sync import iscoroutinefunction
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponseNotAllowed
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
@@ -27,9 +29,12 @@ _STATUS_CODES = {
 def _fields(errors: list[dict]) -> dict[str, list[str]]:
     fields: dict[str, list[str]] = {}
     for error in errors:
-        loc = [
-            str(p) for p in error.get("loc", ()) if p not in ("body", "query", "path", "header", "payload")
-        ]
+        loc = list(error.get("loc", ()))
+        if len(loc) > 2 and loc[0] == "body":
+            # ninja nests a JSON body under the handler's parameter name ("body", "note",
+            # "text"); the client only knows the field it sent ("text").
+            loc = loc[2:]
+        loc = [str(p) for p in loc if p not in ("body", "query", "path", "header", "payload")]
         name = ".".join(loc) or "body"
         fields.setdefault(name, []).append(str(error.get("msg", "Invalid value.")))
     return fields
@@ -61,7 +66,9 @@ def install(api: NinjaAPI) -> None:
     @api.exception_handler(HttpError)
     def on_http_error(request: HttpRequest, exc: HttpError):
         status = exc.status_code
-        if status == 400 and "json" in str(exc).lower():
+        # ninja reports an unreadable body as HttpError(400, "Cannot parse request body")
+        # raised from the parser's ValueError (json.JSONDecodeError, UnicodeDecodeError).
+        if status == 400 and (isinstance(exc.__cause__, ValueError) or "json" in str(exc).lower()):
             return respond(request, error_body("malformed_json", "The request body is not valid JSON."), 400)
         return respond(request, error_body(_STATUS_CODES.get(status, "error"), str(exc)), status)
 
@@ -78,3 +85,27 @@ def install(api: NinjaAPI) -> None:
         log.exception("API error on %s %s", request.method, request.path)
         body = error_body("internal_error", "Something went wrong on our side; it has been logged.")
         return respond(request, body, 500)
+
+
+def method_not_allowed_as_error(api: NinjaAPI, view):
+    """Wrap one of ninja's URL views so its 405 (plain text from ninja) has the error shape."""
+
+    def shaped(request: HttpRequest, response):
+        if not isinstance(response, HttpResponseNotAllowed):
+            return response
+        body = error_body("method_not_allowed", f"{request.method} is not allowed here.")
+        shaped_response = api.create_response(request, body, status=405)
+        shaped_response["Allow"] = response["Allow"]
+        return shaped_response
+
+    if iscoroutinefunction(view):
+
+        async def async_wrapper(request: HttpRequest, *args, **kwargs):
+            return shaped(request, await view(request, *args, **kwargs))
+
+        return functools.wraps(view)(async_wrapper)
+
+    def wrapper(request: HttpRequest, *args, **kwargs):
+        return shaped(request, view(request, *args, **kwargs))
+
+    return functools.wraps(view)(wrapper)

@@ -36,9 +36,16 @@ def editor_html(source: str) -> str:
     )
 
 
+# Block tags separate words; inline ones (<em>, <a>) must not, or "was <em>close</em>."
+# would read "was close ." in search snippets and descriptions.
+_BLOCK_TAG = re.compile(
+    r"</?(?:p|br|hr|h[1-6]|li|ul|ol|blockquote|pre|figure|figcaption|table|thead|tbody|tr|th|td|div)\b[^>]*>",
+    re.IGNORECASE,
+)
 _TAG = re.compile(r"<[^>]+>")
 _SPACE = re.compile(r"\s+")
 
 
 def plain_text(html_fragment: str) -> str:
-    return _SPACE.sub(" ", html.unescape(_TAG.sub(" ", html_fragment or ""))).strip()
+    text = _TAG.sub("", _BLOCK_TAG.sub(" ", html_fragment or ""))
+    return _SPACE.sub(" ", html.unescape(text)).strip()

@@ -38,6 +38,16 @@ def bump(*names: str) -> None:
     cache.set_many({_version_key(n): str(time.time_ns()) for n in names}, timeout=None)
 
 
+def _personal(request: HttpRequest) -> bool:
+    """Whether the page just rendered holds something for this visitor only. Their CSRF
+    token or flash message would otherwise be served to every anonymous reader after them
+    (the cookies that go with them are only set by middleware, after the view returns)."""
+    if request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):  # set by get_token(), i.e. {% csrf_token %}
+        return True
+    messages = getattr(request, "_messages", None)
+    return messages is not None and len(messages) > 0
+
+
 def cache_anonymous_page(keys: Callable[..., Iterable[str]]):
     """Cache a view's 200 responses for anonymous GETs, keyed by ``keys(request, **kwargs)``."""
 
@@ -47,9 +57,9 @@ def cache_anonymous_page(keys: Callable[..., Iterable[str]]):
             if request.method not in ("GET", "HEAD") or request.user.is_authenticated:
                 return view(request, *args, **kwargs)
             names = list(keys(request, *args, **kwargs))
-            digest = hashlib.sha256(
-                "|".join([request.get_full_path(), *names, *versions(names)]).encode()
-            ).hexdigest()
+            # Scheme and host too: pages carry absolute links (canonical, og:url).
+            where = [request.scheme, request.get_host(), request.get_full_path()]
+            digest = hashlib.sha256("|".join([*where, *names, *versions(names)]).encode()).hexdigest()
             key = f"page:{digest}"
             hit = cache.get(key)
             if hit is not None:
@@ -60,7 +70,7 @@ def cache_anonymous_page(keys: Callable[..., Iterable[str]]):
             response = view(request, *args, **kwargs)
             if hasattr(response, "render") and callable(response.render):
                 response = response.render()
-            if response.status_code == 200 and not response.cookies:
+            if response.status_code == 200 and not response.cookies and not _personal(request):
                 cache.set(
                     key,
                     (response.content, response["Content-Type"]),

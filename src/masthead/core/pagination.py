@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from django.core import signing
+from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 
 from masthead.core.errors import MastheadError
@@ -34,14 +35,19 @@ def bad_cursor() -> MastheadError:
     )
 
 
-def encode_cursor(values: Sequence[Any]) -> str:
+def _salt(scope: str) -> str:
+    return f"{_SALT}:{scope}" if scope else _SALT
+
+
+def encode_cursor(values: Sequence[Any], *, scope: str = "") -> str:
+    """``scope`` names the ordering; a cursor is only accepted back with the same scope."""
     plain = [v.isoformat() if isinstance(v, datetime) else v for v in values]
-    return signing.dumps(plain, salt=_SALT, compress=True)
+    return signing.dumps(plain, salt=_salt(scope), compress=True)
 
 
-def decode_cursor(cursor: str, length: int) -> list:
+def decode_cursor(cursor: str, length: int, *, scope: str = "") -> list:
     try:
-        values = signing.loads(cursor, salt=_SALT)
+        values = signing.loads(cursor, salt=_salt(scope))
     except (signing.BadSignature, ValueError, TypeError, UnicodeError) as exc:
         raise bad_cursor() from exc
     if not isinstance(values, list) or len(values) != length:
@@ -80,15 +86,22 @@ def _after(order: Sequence[str], values: Sequence[Any]) -> Q:
 def keyset_page(queryset: QuerySet, *, order: Sequence[str], cursor: str | None, limit: int | None) -> Page:
     """One page of ``queryset`` in ``order``; the last field must be unique (the id)."""
     size = clamp_limit(limit)
+    scope = ",".join(order)
     queryset = queryset.order_by(*order)
     if cursor:
-        queryset = queryset.filter(_after(order, decode_cursor(cursor, len(order))))
+        values = decode_cursor(cursor, len(order), scope=scope)
+        try:
+            queryset = queryset.filter(_after(order, values))
+        except (TypeError, ValueError, ValidationError) as exc:
+            # The signature proves we issued the cursor, not that this listing did: another
+            # keyset's cursor (a search score where a date belongs) must not become a 500.
+            raise bad_cursor() from exc
     rows = list(queryset[: size + 1])
     next_cursor = None
     if len(rows) > size:
         rows = rows[:size]
         last = rows[-1]
-        next_cursor = encode_cursor([_value(last, f.lstrip("-")) for f in order])
+        next_cursor = encode_cursor([_value(last, f.lstrip("-")) for f in order], scope=scope)
     return Page(items=rows, next_cursor=next_cursor)
 
 

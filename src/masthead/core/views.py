@@ -2,8 +2,9 @@ import logging
 
 from django.conf import settings
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import render
+from django.templatetags.static import static
 
 from masthead.core.errors import error_body
 
@@ -33,6 +34,11 @@ def readyz(request: HttpRequest) -> HttpResponse:
             checks["redis"] = "down"
     ready = all(v == "ok" for v in checks.values())
     return JsonResponse({"status": "ok" if ready else "unavailable", **checks}, status=200 if ready else 503)
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask for /favicon.ico whatever the page says; point them at ours."""
+    return HttpResponsePermanentRedirect(static("masthead/favicon.svg"))
 
 
 def _wants_json(request: HttpRequest) -> bool:

@@ -88,7 +88,7 @@ class Article(BaseModel):
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT, db_index=True)
     published_at = models.DateTimeField(null=True, blank=True, db_index=True)
     revised_at = models.DateTimeField(
-        null=True, blank=True, help_text="Set when an editor marks a published story as updated."
+        null=True, blank=True, help_text="Set when the words of a published story change (shown as Updated)."
     )
     is_live = models.BooleanField("live story", default=False, help_text="Carries timestamped live updates.")
     is_top_story = models.BooleanField(default=False, help_text="Lead the home page.")
@@ -118,7 +118,9 @@ class Article(BaseModel):
 
     @property
     def last_modified(self):
-        return max(t for t in (self.published_at, self.revised_at, self.updated_at) if t)
+        """When readers last saw the story change: publication, or the latest revision of its
+        words (not housekeeping such as moving it off the front page)."""
+        return max((t for t in (self.published_at, self.revised_at) if t), default=self.updated_at)
 
 
 class ArticleAuthor(models.Model):

@@ -1,6 +1,7 @@
 """Every read of the newsroom, with its visibility rule built in."""
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import F, Prefetch, QuerySet, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from masthead.core.errors import NotFound
@@ -106,11 +107,19 @@ def home_page(*, latest_count: int = 10, per_section: int = 4) -> dict:
     shown = {a.pk for a in top}
     latest = [a for a in published[: latest_count + len(shown)] if a.pk not in shown][:latest_count]
     live = list(published.filter(is_live=True)[:3])
-    blocks = []
-    for section in section_list():
-        articles = list(published.filter(section=section)[:per_section])
-        if articles:
-            blocks.append({"section": section, "articles": articles})
+    # One query for every section's newest few, however many sections there are.
+    rank = Window(
+        RowNumber(), partition_by=[F("section_id")], order_by=[F("published_at").desc(), F("id").desc()]
+    )
+    newest = list(published.annotate(rank_in_section=rank).filter(rank_in_section__lte=per_section))
+    by_section: dict[int, list[Article]] = {}
+    for article in newest:
+        by_section.setdefault(article.section_id, []).append(article)
+    blocks = [
+        {"section": section, "articles": by_section[section.pk]}
+        for section in section_list()
+        if section.pk in by_section
+    ]
     return {"top": top, "latest": latest, "live": live, "sections": blocks}
 
 

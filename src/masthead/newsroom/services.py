@@ -9,6 +9,8 @@ from masthead.core.markup import editor_html, plain_text
 from masthead.newsroom.models import Article, LiveUpdate, SupportAppeal
 
 NEWSROOM = "newsroom"  # the page-cache version every listing page depends on
+# A change to these on a published story is an update readers are told of ("Updated …").
+_WORDS = ("headline", "standfirst", "body")
 
 
 def article_cache_keys(article: Article) -> tuple[str, ...]:
@@ -31,9 +33,25 @@ def _render_body(article: Article) -> None:
 def article_save(*, article: Article, actor=None, reason: str = "") -> Article:
     """Save an article as an editor left it: render and sanitize its body, log, invalidate."""
     created = article.pk is None
-    was = None if created else Article.objects.filter(pk=article.pk).values("status", "published_at").first()
+    was = (
+        None
+        if created
+        else Article.objects.filter(pk=article.pk)
+        .values("status", "published_at", "headline", "standfirst", "body")
+        .first()
+    )
+    now = timezone.now()
     if article.status == Article.Status.PUBLISHED and article.published_at is None:
-        article.published_at = timezone.now()
+        article.published_at = now
+    if (
+        was
+        and was["status"] == Article.Status.PUBLISHED
+        and was["published_at"]
+        and was["published_at"] <= now
+        and article.is_published
+        and [was[f] for f in _WORDS] != [getattr(article, f) for f in _WORDS]
+    ):
+        article.revised_at = now  # readers see "Updated"; feeds and sitemaps carry it
     _render_body(article)
     article.full_clean(exclude=["authors", "tags"])
     article.save()

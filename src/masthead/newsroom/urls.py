@@ -16,7 +16,13 @@ urlpatterns = [
     path("feeds/atom/", feeds.LatestAtom(), name="feed-atom"),
     path("section/<slug:slug>/rss/", feeds.SectionRss(), name="section-feed-rss"),
     path("section/<slug:slug>/atom/", feeds.SectionAtom(), name="section-feed-atom"),
-    path("sitemap.xml", sitemap, {"sitemaps": sitemaps.SITEMAPS}, name="sitemap"),
+    path(
+        "sitemap.xml",
+        sitemap,
+        {"sitemaps": sitemaps.SITEMAPS, "template_name": "sitemaps/sitemap.xml"},
+        name="sitemap",
+    ),
     path("sitemap-news.xml", sitemaps.news_sitemap, name="sitemap-news"),
+    path("robots.txt", sitemaps.robots_txt, name="robots"),
     path("support/", views.support, name="support"),
 ]

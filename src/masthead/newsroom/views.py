@@ -2,6 +2,7 @@
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_safe
 
 from masthead.core.errors import MastheadError, NotFound
 from masthead.core.pagecache import cache_anonymous_page
@@ -25,11 +26,13 @@ def _or_404(call, **kwargs):
         raise Http404(exc.message) from exc
 
 
+@require_safe
 @cache_anonymous_page(_listing)
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "newsroom/home.html", selectors.home_page())
 
 
+@require_safe
 @cache_anonymous_page(_listing)
 def section(request: HttpRequest, slug: str) -> HttpResponse:
     section = _or_404(selectors.section_get, slug=slug)
@@ -37,6 +40,7 @@ def section(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "newsroom/section.html", {"section": section, "page": page})
 
 
+@require_safe
 @cache_anonymous_page(_listing)
 def author(request: HttpRequest, slug: str) -> HttpResponse:
     author = _or_404(selectors.author_get, slug=slug)
@@ -44,6 +48,7 @@ def author(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "newsroom/author.html", {"author": author, "page": page})
 
 
+@require_safe
 @cache_anonymous_page(_listing)
 def tag(request: HttpRequest, slug: str) -> HttpResponse:
     tag = _or_404(selectors.tag_get, slug=slug)
@@ -58,6 +63,7 @@ def _paged(request: HttpRequest, selector, **kwargs):
         raise Http404(exc.message) from exc
 
 
+@require_safe
 def search(request: HttpRequest) -> HttpResponse:
     q = (request.GET.get("q") or "").strip()[:200]
     page = _paged(request, selectors.article_search, q=q) if q else None
@@ -69,6 +75,7 @@ def _article_keys(request, slug: str):
     return article_keys(article_id or 0)
 
 
+@require_safe
 @cache_anonymous_page(_article_keys)
 def article(request: HttpRequest, slug: str) -> HttpResponse:
     article = _or_404(selectors.article_get_visible, viewer=request.user, slug=slug)
@@ -86,5 +93,7 @@ def article(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "newsroom/article.html", context)
 
 
+@require_safe
+@cache_anonymous_page(_listing)  # the appeal's edits bump the newsroom version
 def support(request: HttpRequest) -> HttpResponse:
     return render(request, "newsroom/support.html", {"appeal": SupportAppeal.current()})
