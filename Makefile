@@ -4,6 +4,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8000
+LINT_PATHS := $(wildcard src tests bench)
 
 .PHONY: install run serve demo test test-fast lint format bench clean
 
@@ -30,14 +31,14 @@ test-fast: install
 	$(BIN)/pytest -m "not browser" $(PYTEST_ARGS)
 
 lint: install
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check $(LINT_PATHS)
+	$(BIN)/ruff format --check $(LINT_PATHS)
 	$(BIN)/masthead check --fail-level WARNING
 	$(BIN)/masthead makemigrations --check --dry-run
 
 format: install
-	$(BIN)/ruff check --fix src tests bench
-	$(BIN)/ruff format src tests bench
+	$(BIN)/ruff check --fix $(LINT_PATHS)
+	$(BIN)/ruff format $(LINT_PATHS)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache

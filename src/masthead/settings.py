@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "masthead.core",
     "masthead.accounts",
     "masthead.newsroom",
+    "masthead.live",
     "masthead.api",
 ]
 
@@ -147,6 +148,9 @@ else:
 # Anonymous pages are cached this long at most; any change to an article bumps its version
 # sooner (masthead.core.pagecache).
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=300)
+
+# --- Live events: in this process's memory, or Redis (pub/sub + a replay stream) to scale out.
+LIVE_EVENT_BUS = env.str("LIVE_EVENT_BUS", default="masthead.live.bus.InProcessBus")
 
 # --- Background tasks: Django's tasks API with the database backend; `masthead db_worker`.
 TASKS = {"default": {"BACKEND": env.str("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend")}}
