@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 LINT_PATHS := $(wildcard src tests bench)
 
-.PHONY: install run serve demo test test-fast lint format bench clean
+.PHONY: install run serve demo test test-fast lint format bench clean eval-moderation
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $$(scripts/find-python.sh) -m venv $(VENV)
@@ -42,3 +42,13 @@ format: install
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache
+
+# Precision/recall of the moderation pipeline's hold decision on the labelled sets
+# (tests/moderation/data/README.md; figures in docs/moderation.md).
+eval-moderation: install
+	$(BIN)/masthead eval_moderation tests/moderation/data/eval.jsonl
+	$(BIN)/masthead eval_moderation tests/moderation/data/heldout.jsonl
+
+# Benchmarks, each bounded in time, results recorded in docs/benchmarks.md.
+bench: install
+	$(BIN)/python bench/moderation_pipeline.py --seconds 5 --write

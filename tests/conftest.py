@@ -20,6 +20,16 @@ def _fresh_cache():
 
 
 @pytest.fixture(autouse=True)
+def _fresh_live_bus():
+    """Every test starts with a new live event bus (the in-process one keeps a replay log)."""
+    from masthead.live.bus import reset_bus
+
+    reset_bus()
+    yield
+    reset_bus()
+
+
+@pytest.fixture(autouse=True)
 def _media_root(tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path / "media"
 
@@ -28,6 +38,9 @@ def _media_root(tmp_path, settings):
 def _plain_test_settings(settings):
     settings.SECURE_SSL_REDIRECT = False
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+    # Never the real Stripe, whatever the environment says (tests/membership fakes its API).
+    settings.PAYMENT_PROVIDER = "demo"
+    settings.STRIPE_SECRET_KEY = ""
     # Tests run without collectstatic: resolve {% static %} from the source tree.
     settings.STORAGES = {
         **settings.STORAGES,

@@ -34,6 +34,15 @@ def reader(
     )
 
 
+def premium_reader(*, username: str | None = None, **extra):
+    """A reader with a complimentary Premium membership (membership.services)."""
+    from masthead.membership.services import membership_grant_complimentary
+
+    member = reader(username=username, **extra)
+    membership_grant_complimentary(reader=member, reason="test")
+    return member
+
+
 def section(*, name: str | None = None, position: int = 0) -> Section:
     name = name or f"Section {next(_seq)}"
     return Section.objects.create(name=name, slug=slugify(name), position=position)
@@ -79,3 +88,25 @@ def article(
     for name in tags:
         article.tags.add(globals()["tag"](name=name))
     return article
+
+
+def comment(
+    *,
+    article: Article,
+    author=None,
+    body: str = "A thoughtful comment.",
+    parent=None,
+    idempotency_key: str | None = None,
+):
+    """A comment (or a reply to ``parent``) through comments.services.comment_post, so the
+    rules apply: the author must be verified, the thread open. The rate limit does too:
+    tests posting many comments raise MASTHEAD_COMMENT_RATE_LIMIT (settings.COMMENT_RATE_LIMIT)."""
+    from masthead.comments.services import comment_post
+
+    return comment_post(
+        article=article,
+        author=author or reader(),
+        body=body,
+        parent_id=parent.pk if parent is not None else None,
+        idempotency_key=idempotency_key,
+    ).comment

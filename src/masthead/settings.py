@@ -65,6 +65,10 @@ INSTALLED_APPS = [
     "masthead.accounts",
     "masthead.newsroom",
     "masthead.live",
+    "masthead.comments",
+    "masthead.membership",
+    "masthead.community",
+    "masthead.moderation",
     "masthead.api",
 ]
 
@@ -149,8 +153,20 @@ else:
 # sooner (masthead.core.pagecache).
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=300)
 
-# --- Live events: in this process's memory, or Redis (pub/sub + a replay stream) to scale out.
-LIVE_EVENT_BUS = env.str("LIVE_EVENT_BUS", default="masthead.live.bus.InProcessBus")
+# --- Live events: in this process's memory, or Redis (a stream per article: replay log and
+# live channel in one) as soon as REDIS_URL is set, so every process hears every event.
+LIVE_EVENT_BUS = env.str(
+    "LIVE_EVENT_BUS",
+    default="masthead.live.redis_bus.RedisBus" if REDIS_URL else "masthead.live.bus.InProcessBus",
+)
+LIVE_MAX_CONNECTIONS = env.int("LIVE_MAX_CONNECTIONS", default=5000)  # open streams per process
+LIVE_MAX_CONNECTIONS_PER_CLIENT = env.int("LIVE_MAX_CONNECTIONS_PER_CLIENT", default=20)  # per address
+LIVE_HEARTBEAT_SECONDS = env.float("LIVE_HEARTBEAT_SECONDS", default=15.0)
+LIVE_REPLAY_SECONDS = env.int("LIVE_REPLAY_SECONDS", default=3600)  # what Last-Event-ID can recover
+LIVE_STREAM_MAX_SECONDS = env.int("LIVE_STREAM_MAX_SECONDS", default=1800)  # then the client reconnects
+LIVE_POLL_SECONDS = env.int("LIVE_POLL_SECONDS", default=10)  # pages that cannot hold a stream
+LIVE_RETRY_MS = env.int("LIVE_RETRY_MS", default=3000)  # EventSource's wait before reconnecting
+LIVE_REDIS_MAX_CONNECTIONS = env.int("LIVE_REDIS_MAX_CONNECTIONS", default=20)  # per process, for streams
 
 # --- Background tasks: Django's tasks API with the database backend; `masthead db_worker`.
 TASKS = {"default": {"BACKEND": env.str("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend")}}
@@ -299,8 +315,84 @@ SECURE_CSP = {
     "object-src": [CSP.NONE],
 }
 
+# --- Reader revenue: donations and Premium membership (docs/configuration.md, docs/operations.md).
+# Stripe when STRIPE_SECRET_KEY is set; otherwise the demo provider, a local test-mode checkout
+# that takes no money and drives the same webhook-processing code.
+STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="")
+STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")
+STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="https://api.stripe.com").rstrip("/")
+PAYMENT_PROVIDER = env.str("PAYMENT_PROVIDER", default="stripe" if STRIPE_SECRET_KEY else "demo")
+# Price ids of the Premium plans; empty = use the ones `masthead sync_prices` created and stored.
+STRIPE_PRICE_PREMIUM_MONTHLY = env.str("STRIPE_PRICE_PREMIUM_MONTHLY", default="")
+STRIPE_PRICE_PREMIUM_YEARLY = env.str("STRIPE_PRICE_PREMIUM_YEARLY", default="")
+SUPPORT_CURRENCY = env.str("SUPPORT_CURRENCY", default="GBP").upper()
+SUPPORT_CURRENCIES = [c.upper() for c in env.list("SUPPORT_CURRENCIES", default=[SUPPORT_CURRENCY])]
+# Amounts in minor units (pence, cents) of the currency given.
+DONATION_MIN_MINOR = env.int("DONATION_MIN_MINOR", default=200)
+DONATION_MAX_MINOR = env.int("DONATION_MAX_MINOR", default=100_000)
+DONATION_SUGGESTED_MINOR = env.list("DONATION_SUGGESTED_MINOR", cast=int, default=[500, 1000, 2500, 5000])
+PREMIUM_MONTHLY_MINOR = env.int("PREMIUM_MONTHLY_MINOR", default=500)
+PREMIUM_YEARLY_MINOR = env.int("PREMIUM_YEARLY_MINOR", default=5000)
+# A member whose renewal failed keeps Premium this many days while they fix their card.
+PREMIUM_GRACE_DAYS = env.int("PREMIUM_GRACE_DAYS", default=7)
+
 # --- API.
 NINJA_PAGINATION_MAX_LIMIT = 100
+
+# --- Comments (docs/configuration.md, "Comments"). Rates are "count/period": 5/m, 100/h, 10/5m.
+COMMENT_RATE_LIMIT = env.str("MASTHEAD_COMMENT_RATE_LIMIT", default="5/m")
+COMMENT_REACTION_RATE_LIMIT = env.str("MASTHEAD_COMMENT_REACTION_RATE_LIMIT", default="120/m")
+COMMENT_REPORT_RATE_LIMIT = env.str("MASTHEAD_COMMENT_REPORT_RATE_LIMIT", default="20/h")
+COMMENT_MAX_LENGTH = env.int("COMMENT_MAX_LENGTH", default=3000)
+COMMENT_EDIT_WINDOW_SECONDS = env.int("COMMENT_EDIT_WINDOW_SECONDS", default=300)
+COMMENTS_CLOSE_AFTER_DAYS = env.int("COMMENTS_CLOSE_AFTER_DAYS", default=14)  # 0: never close by age
+COMMENT_REACTION_LABEL = env.str("COMMENT_REACTION_LABEL", default="Respect")
+# The moderation pipeline every new or edited comment is assessed by (comments/moderation.py).
+COMMENT_MODERATION_PIPELINE = env.str(
+    "COMMENT_MODERATION_PIPELINE", default="masthead.comments.moderation.PassThrough"
+)
+
+# --- Community: follows, ignores, notifications (docs/configuration.md, "Community").
+# Each kind's channel for readers who never chose one (off, in_app, email_now, email_daily),
+# e.g. "reaction=off,followed_reader_commented=email_daily"; kinds left out keep the built-in
+# default (community/kinds.py).
+COMMUNITY_NOTIFICATION_DEFAULTS = env.dict("COMMUNITY_NOTIFICATION_DEFAULTS", default={})
+COMMUNITY_FANOUT_BATCH_SIZE = env.int("COMMUNITY_FANOUT_BATCH_SIZE", default=1000)  # followers per task
+COMMUNITY_MAX_MENTIONS = env.int("COMMUNITY_MAX_MENTIONS", default=10)  # @names notified per comment
+COMMUNITY_REACTION_BATCH_SECONDS = env.int("COMMUNITY_REACTION_BATCH_SECONDS", default=60)
+COMMUNITY_REACTION_VERB = env.str("COMMUNITY_REACTION_VERB", default="respected")  # "12 readers respected…"
+COMMUNITY_FOLLOW_RATE_LIMIT = env.str("COMMUNITY_FOLLOW_RATE_LIMIT", default="60/h")
+COMMUNITY_UNREAD_POLL_SECONDS = env.int("COMMUNITY_UNREAD_POLL_SECONDS", default=30)  # the bell's poll
+COMMUNITY_UNREAD_CACHE_SECONDS = env.int("COMMUNITY_UNREAD_CACHE_SECONDS", default=60)
+
+# --- Moderation (docs/moderation.md; docs/configuration.md, "Moderation"). Word lists,
+# thresholds and modes are moderators' settings, kept in the database; these pick the parts.
+# Toxicity scorer: local (alt-profanity-check, in-process, no network), perspective, none,
+# or the dotted path of a class of your own (masthead.moderation.scorers).
+MODERATION_SCORER = env.str("MODERATION_SCORER", default="local")
+# The rules every comment goes through, in order (masthead.moderation.rules.RULES).
+MODERATION_RULES = env.list(
+    "MODERATION_RULES",
+    default=[
+        "banned_words",
+        "suspect_words",
+        "links",
+        "new_readers",
+        "repeats",
+        "rejection_rate",
+        "toxicity",
+    ],
+)
+# Where the pipeline learns a reader's past: the dotted path of a function
+# (author, *, since, exclude_comment_id) -> ReaderHistory; empty: only what the draft carries.
+MODERATION_READER_HISTORY = env.str("MODERATION_READER_HISTORY", default="")
+PERSPECTIVE_API_KEY = env.str("PERSPECTIVE_API_KEY", default="")
+PERSPECTIVE_URL = env.str(
+    "PERSPECTIVE_URL", default="https://commentanalyzer.googleapis.com/v1alpha1/comments:analyze"
+)
+PERSPECTIVE_TIMEOUT = env.float("PERSPECTIVE_TIMEOUT", default=2.0)  # seconds per network operation
+PERSPECTIVE_BACKOFF_SECONDS = env.float("PERSPECTIVE_BACKOFF_SECONDS", default=30.0)  # after a failure
+PERSPECTIVE_LANGUAGES = env.list("PERSPECTIVE_LANGUAGES", default=["en"])
 
 LOGGING = {
     "version": 1,

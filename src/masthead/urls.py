@@ -17,6 +17,9 @@ urlpatterns = [
     path("favicon.ico", core_views.favicon),
     path("accounts/", include("allauth.urls")),
     path("", include("masthead.accounts.urls")),
+    path("", include("masthead.community.urls")),
+    path("", include("masthead.membership.urls")),
+    path("", include("masthead.comments.urls")),
     path("", include("masthead.newsroom.urls")),
 ]
 

@@ -22,6 +22,10 @@ pytestmark = pytest.mark.django_db
 PASSWORD = "correct horse battery"
 CALLERS = ("anonymous", "reader", "reader_by_token", "suspended", "banned", "moderator")
 SIGNED_IN = {c: 200 for c in CALLERS if c != "anonymous"}
+# Writing to the community: sanctioned readers are refused (403 suspended / banned).
+TAKING_PART = {"anonymous": 401, **SIGNED_IN, "suspended": 403, "banned": 403}
+
+MODERATORS_ONLY = {"anonymous": 401, **dict.fromkeys(SIGNED_IN, 403), "moderator": 200}
 
 # (method, path template) -> expected status for each caller.
 EXPECTED: dict[tuple[str, str], dict[str, int]] = {
@@ -33,6 +37,56 @@ EXPECTED: dict[tuple[str, str], dict[str, int]] = {
     ("GET", "/api/v1/me/export"): {"anonymous": 401, **SIGNED_IN},
     # Sanctions stop a reader taking part, never from leaving with their data.
     ("DELETE", "/api/v1/me"): {"anonymous": 401, **{c: 204 for c in SIGNED_IN}},
+    # Reader revenue: anyone may give (sanctions stop taking part, not paying); the portal
+    # needs a customer at the provider; bookmarks are a Premium perk (403 premium_required).
+    ("POST", "/api/v1/support/checkout"): dict.fromkeys(CALLERS, 201),
+    ("GET", "/api/v1/me/membership/portal"): {"anonymous": 401, **{c: 404 for c in SIGNED_IN}},
+    ("GET", "/api/v1/me/bookmarks"): {"anonymous": 401, **{c: 403 for c in SIGNED_IN}},
+    ("PUT", "/api/v1/me/bookmarks/{slug}"): {"anonymous": 401, **{c: 403 for c in SIGNED_IN}},
+    ("DELETE", "/api/v1/me/bookmarks/{slug}"): {"anonymous": 401, **{c: 403 for c in SIGNED_IN}},
+    # Comments: reading is public; writing needs a reader in good standing. The world's comment
+    # is someone else's, so only a moderator may delete it and nobody here may edit it.
+    ("GET", "/api/v1/articles/{slug}/comments"): dict.fromkeys(CALLERS, 200),
+    ("POST", "/api/v1/articles/{slug}/comments"): {
+        **TAKING_PART,
+        "reader": 201,
+        "reader_by_token": 201,
+        "moderator": 201,
+    },
+    ("GET", "/api/v1/comments/{comment_id}"): dict.fromkeys(CALLERS, 200),
+    ("GET", "/api/v1/comments/{comment_id}/replies"): dict.fromkeys(CALLERS, 200),
+    ("PATCH", "/api/v1/comments/{comment_id}"): {"anonymous": 401, **{c: 403 for c in SIGNED_IN}},
+    ("DELETE", "/api/v1/comments/{comment_id}"): {
+        "anonymous": 401,
+        **{c: 403 for c in SIGNED_IN},
+        "moderator": 204,
+    },
+    ("PUT", "/api/v1/comments/{comment_id}/reaction"): TAKING_PART,
+    ("DELETE", "/api/v1/comments/{comment_id}/reaction"): TAKING_PART,
+    ("POST", "/api/v1/comments/{comment_id}/reports"): {
+        **TAKING_PART,
+        "reader": 201,
+        "reader_by_token": 201,
+        "moderator": 201,
+    },
+    # Community: following is taking part; unfollowing and ignoring protect, so any reader may.
+    ("PUT", "/api/v1/readers/{username}/follow"): TAKING_PART,
+    ("DELETE", "/api/v1/readers/{username}/follow"): {"anonymous": 401, **SIGNED_IN},
+    ("PUT", "/api/v1/readers/{username}/ignore"): {"anonymous": 401, **SIGNED_IN},
+    ("DELETE", "/api/v1/readers/{username}/ignore"): {"anonymous": 401, **SIGNED_IN},
+    ("GET", "/api/v1/readers/{username}/followers"): dict.fromkeys(CALLERS, 200),
+    ("GET", "/api/v1/readers/{username}/following"): dict.fromkeys(CALLERS, 200),
+    ("GET", "/api/v1/me/feed"): {"anonymous": 401, **SIGNED_IN},
+    ("GET", "/api/v1/me/notifications"): {"anonymous": 401, **SIGNED_IN},
+    ("GET", "/api/v1/me/notifications/unread-count"): {"anonymous": 401, **SIGNED_IN},
+    ("POST", "/api/v1/me/notifications/read"): {"anonymous": 401, **SIGNED_IN},
+    ("GET", "/api/v1/me/notification-settings"): {"anonymous": 401, **SIGNED_IN},
+    ("PUT", "/api/v1/me/notification-settings"): {"anonymous": 401, **SIGNED_IN},
+    ("GET", "/api/v1/me/community-settings"): {"anonymous": 401, **SIGNED_IN},
+    ("PUT", "/api/v1/me/community-settings"): {"anonymous": 401, **SIGNED_IN},
+    # Moderation: moderators only (an empty PUT changes nothing and answers the settings).
+    ("GET", "/api/v1/moderation/settings"): MODERATORS_ONLY,
+    ("PUT", "/api/v1/moderation/settings"): MODERATORS_ONLY,
 }
 NAMES = {
     "reader": "rhea",
@@ -41,7 +95,16 @@ NAMES = {
     "banned": "bruno",
     "moderator": "maya",
 }
-BODIES = {("DELETE", "/api/v1/me"): {"password": PASSWORD}}
+BODIES = {
+    ("DELETE", "/api/v1/me"): {"password": PASSWORD},
+    ("POST", "/api/v1/support/checkout"): {"kind": "donation", "amount_minor": 500, "interval": "once"},
+    ("POST", "/api/v1/articles/{slug}/comments"): {"body": "A comment."},
+    ("PATCH", "/api/v1/comments/{comment_id}"): {"body": "An edit."},
+    ("POST", "/api/v1/comments/{comment_id}/reports"): {"reason": "spam"},
+    ("POST", "/api/v1/me/notifications/read"): {"all": True},
+    ("PUT", "/api/v1/me/notification-settings"): {"reply": "in_app"},
+    ("PUT", "/api/v1/me/community-settings"): {"followers_private": True},
+}
 
 
 def routes() -> list[tuple[str, str]]:
@@ -57,7 +120,8 @@ def routes() -> list[tuple[str, str]]:
 def world(db):
     article = factories.article(headline="Council votes to reopen the harbour baths")
     profile_owner = factories.reader(username="someone")
-    return {"slug": article.slug, "username": profile_owner.username}
+    comment = factories.comment(article=article, author=profile_owner)
+    return {"slug": article.slug, "username": profile_owner.username, "comment_id": comment.pk}
 
 
 def make_caller(kind: str) -> Client:

@@ -56,7 +56,7 @@ def test_me_shows_private_details_roles_membership_and_standing(client):
     body = response.json()
     assert body["email"] == "maya@example.org" and body["email_verified"] is True
     assert body["roles"] == ["moderator"]
-    assert body["membership"] == {"status": "none", "plan": None, "renews_at": None}
+    assert body["membership"] == {"status": "none", "plan": None, "renews_at": None, "ends_at": None}
     assert body["standing"] == {"status": "active", "until": None, "message": ""}
     assert_matches_schema(response)
 

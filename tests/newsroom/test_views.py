@@ -235,15 +235,15 @@ def test_search_results_page_on_with_the_query_kept(client, section):
     assert more.count('class="story-card__headline"') == 1
 
 
-def test_support_page_explains_reader_support_without_a_fake_form(client, db):
+def test_support_page_leads_with_the_appeal_and_takes_gifts(client, db):
     appeal = SupportAppeal(heading="Keep the lights on", body="First paragraph.\n\nSecond paragraph.")
     services.appeal_save(appeal=appeal)
     html = _html(client.get("/support/"))
     assert ">Keep the lights on</h1>" in html
     assert "<p>First paragraph.</p>" in html and "<p>Second paragraph.</p>" in html
-    assert "Online payments open soon" in html
-    assert "<form" in html  # only the header's search form …
-    assert 'method="post"' not in html.lower() and "card number" not in html.lower()
+    # the donation form (tests/membership covers it); never a card field of our own
+    assert 'class="give-form" method="post" action="/support/"' in html
+    assert "card number" not in html.lower()
 
 
 # --- Drafts, previews and the schedule ---------------------------------------------------------

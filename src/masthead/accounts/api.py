@@ -28,9 +28,13 @@ class ReaderOut(Schema):
 
 
 class MembershipOut(Schema):
-    status: str = Field(description="none, active, past_due or cancelled.")
-    plan: str | None
+    status: str = Field(
+        description="none, active, past_due (a renewal failed: Premium through a grace period), "
+        "canceled (Premium until ends_at) or expired."
+    )
+    plan: str | None = Field(description="monthly, yearly or complimentary.")
     renews_at: datetime | None
+    ends_at: datetime | None = Field(None, description="When Premium ends, if it will not renew.")
 
 
 class StandingOut(Schema):

@@ -73,29 +73,34 @@ def reader_roles(reader: Reader) -> list[str]:
 def reader_membership(reader: Reader) -> dict:
     """The reader's Premium membership, as `/api/v1/me` shows it.
 
-    Premium is not a role: it derives from an active membership. Until the reader-revenue
-    feature (the membership app) exists nobody has one, so this answers "none"; that
-    feature replaces this body with a call to its own selector.
+    Premium is not a role: it derives from the membership's state, decided in one place,
+    the membership app's selectors (imported here, not at the top: membership builds on
+    accounts).
     """
-    return {"status": "none", "plan": None, "renews_at": None}
+    from masthead.membership.selectors import reader_membership as membership_of
+
+    return membership_of(reader)
 
 
 def reader_comment_count(reader: Reader) -> int:
-    """How many published comments the reader has.
+    """How many published comments the reader has (deleted ones not counted).
 
-    Comments do not exist yet: the Comments feature fills this in with a real count.
-    Until then every reader truthfully has zero.
+    Counted by the comments app (imported here, not at the top: comments builds on accounts).
     """
-    return 0
+    from masthead.comments.selectors import reader_comment_count as count_of
+
+    return count_of(reader)
 
 
 def reader_follow_summary(*, reader: Reader, viewer) -> dict:
     """Follower and following counts, and whether ``viewer`` follows ``reader``.
 
-    Follows do not exist yet: the Community feature fills these in. Until then nobody
-    follows anybody, so the counts are zero and ``is_following`` is false.
+    Follows belong to the community app, which answers (imported here, not at the top:
+    community builds on accounts, not the other way round).
     """
-    return {"follower_count": 0, "following_count": 0, "is_following": False}
+    from masthead.community.selectors import follow_summary
+
+    return follow_summary(reader=reader, viewer=viewer)
 
 
 def reader_get_public(*, username: str) -> Reader:

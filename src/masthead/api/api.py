@@ -6,6 +6,11 @@ from ninja import NinjaAPI, Swagger
 from masthead.accounts.api import router as accounts_router
 from masthead.api import errors
 from masthead.api.auth import reader_optional
+from masthead.comments.api import router as comments_router
+from masthead.community.api import router as community_router
+from masthead.live.api import router as live_router
+from masthead.membership.api import router as membership_router
+from masthead.moderation.api import router as moderation_router
 from masthead.newsroom.api import router as newsroom_router
 
 
@@ -37,3 +42,8 @@ api = MastheadAPI(
 errors.install(api)
 api.add_router("/", newsroom_router)
 api.add_router("/", accounts_router)
+api.add_router("/", comments_router)
+api.add_router("/", live_router)
+api.add_router("/", membership_router)
+api.add_router("/", community_router)
+api.add_router("/", moderation_router)

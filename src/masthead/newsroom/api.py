@@ -6,6 +6,7 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema
 from pydantic import Field
 
+from masthead.comments.selectors import article_comment_count, comments_state
 from masthead.newsroom import selectors
 from masthead.newsroom.models import Article, LiveUpdate
 
@@ -79,8 +80,8 @@ def _summary(request: HttpRequest, article: Article) -> dict:
         "authors": [{"name": b.author.name, "slug": b.author.slug} for b in article.bylines.all()],
         "published_at": article.published_at or article.created_at,
         "updated_at": article.last_modified,
-        "comment_count": getattr(article, "comment_count", 0),
-        "comments_open": article.comments_enabled,
+        "comment_count": article_comment_count(article),
+        "comments_open": comments_state(article).open,
         "is_live": article.is_live,
     }
 

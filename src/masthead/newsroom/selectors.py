@@ -17,8 +17,12 @@ def can_preview(viewer) -> bool:
 
 
 def _with_relations(queryset: QuerySet) -> QuerySet:
-    return queryset.select_related("section").prefetch_related(
-        Prefetch("bylines", queryset=ArticleAuthor.objects.select_related("author"))
+    from masthead.comments.selectors import with_comment_stats  # comments builds on the newsroom
+
+    return (
+        with_comment_stats(queryset)
+        .select_related("section")
+        .prefetch_related(Prefetch("bylines", queryset=ArticleAuthor.objects.select_related("author")))
     )
 
 

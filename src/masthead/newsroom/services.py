@@ -1,11 +1,14 @@
 """Every write to the newsroom: editors' saves, publishing, live updates, the appeal."""
 
+from datetime import UTC
+
 from django.db import transaction
 from django.utils import timezone
 
 from masthead.core import pagecache
 from masthead.core.audit import audit_log
 from masthead.core.markup import editor_html, plain_text
+from masthead.live.events import publish_on_commit
 from masthead.newsroom.models import Article, LiveUpdate, SupportAppeal
 
 NEWSROOM = "newsroom"  # the page-cache version every listing page depends on
@@ -102,6 +105,14 @@ def liveupdate_save(*, update: LiveUpdate, actor=None) -> LiveUpdate:
     update.save()
     audit_log(actor=actor, action="liveupdate.post" if created else "liveupdate.edit", target=update)
     _invalidate(*article_cache_keys(update.article))
+    if update.posted_at <= timezone.now():
+        publish_on_commit(
+            article_id=update.article_id, event="story.update", data=liveupdate_live_data(update)
+        )
+    elif not created:  # moved into the future: open pages drop it until its time comes
+        publish_on_commit(
+            article_id=update.article_id, event="story.update", data={"id": update.pk, "deleted": True}
+        )
     return update
 
 
@@ -109,8 +120,21 @@ def liveupdate_save(*, update: LiveUpdate, actor=None) -> LiveUpdate:
 def liveupdate_delete(*, update: LiveUpdate, actor=None) -> None:
     article = update.article
     audit_log(actor=actor, action="liveupdate.delete", target=update)
+    update_id = update.pk
     update.delete()
     _invalidate(*article_cache_keys(article))
+    publish_on_commit(article_id=article.pk, event="story.update", data={"id": update_id, "deleted": True})
+
+
+def liveupdate_live_data(update: LiveUpdate) -> dict:
+    """A live update as readers' open pages receive it: the API's update object."""
+    return {
+        "id": update.pk,
+        "posted_at": update.posted_at.astimezone(UTC).isoformat().replace("+00:00", "Z"),
+        "author": update.author.public_name if update.author else None,
+        "headline": update.headline,
+        "body_html": update.body_html,
+    }
 
 
 @transaction.atomic

@@ -1,7 +1,8 @@
 from django.contrib.sitemaps.views import sitemap
 from django.urls import path
 
-from masthead.newsroom import feeds, sitemaps, views
+from masthead.membership import views as membership_views
+from masthead.newsroom import feeds, live_views, sitemaps, views
 
 app_name = "newsroom"
 
@@ -24,5 +25,7 @@ urlpatterns = [
     ),
     path("sitemap-news.xml", sitemaps.news_sitemap, name="sitemap-news"),
     path("robots.txt", sitemaps.robots_txt, name="robots"),
-    path("support/", views.support, name="support"),
+    # Reader revenue's page (donations); the name stays newsroom:support, linked from every page.
+    path("support/", membership_views.support, name="support"),
+    path("newsroom/live/<slug:slug>/", live_views.live_desk, name="live-desk"),
 ]

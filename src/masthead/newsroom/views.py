@@ -4,6 +4,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
+from masthead.comments.selectors import thread_key
+from masthead.comments.views import section_context as comments_section
 from masthead.core.errors import MastheadError, NotFound
 from masthead.core.pagecache import cache_anonymous_page
 from masthead.newsroom import selectors
@@ -72,7 +74,8 @@ def search(request: HttpRequest) -> HttpResponse:
 
 def _article_keys(request, slug: str):
     article_id = Article.objects.filter(slug=slug).values_list("pk", flat=True).first()
-    return article_keys(article_id or 0)
+    # The page embeds the first page of its comments: any change in the thread renders it afresh.
+    return (*article_keys(article_id or 0), thread_key(article_id or 0))
 
 
 @require_safe
@@ -89,11 +92,6 @@ def article(request: HttpRequest, slug: str) -> HttpResponse:
         "appeal": SupportAppeal.current(),
         "is_preview": not article.is_published,
         "related": selectors.article_list_published(section=article.section).exclude(pk=article.pk)[:4],
+        "cs": comments_section(request, article),
     }
     return render(request, "newsroom/article.html", context)
-
-
-@require_safe
-@cache_anonymous_page(_listing)  # the appeal's edits bump the newsroom version
-def support(request: HttpRequest) -> HttpResponse:
-    return render(request, "newsroom/support.html", {"appeal": SupportAppeal.current()})

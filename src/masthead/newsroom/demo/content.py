@@ -55,6 +55,7 @@ class AccountSpec:
     role: str  # one of masthead.accounts.roles.ROLES
     display_name: str
     bio: str = ""
+    premium: bool = False  # given a complimentary Premium membership by the loader
 
     @property
     def email(self) -> str:
@@ -296,8 +297,8 @@ ACCOUNTS: tuple[AccountSpec, ...] = (
         display_name="Jenny Tremayne",
         bio="Eastcliff. Reads the Harbour Light with the first coffee of the day.",
     ),
-    # A Premium member once the membership app exists: the loader will then give this account
-    # an active Premium membership. Until then it is an ordinary reader.
+    # A Premium member: the loader gives this account a complimentary membership (and shows
+    # the Supporter badge), so Premium perks such as bookmarks can be tried at once.
     AccountSpec(
         label="Premium reader",
         username="howard",
@@ -305,6 +306,7 @@ ACCOUNTS: tuple[AccountSpec, ...] = (
         role="reader",
         display_name="Howard Pellow",
         bio="Old Town. Supporter since the first issue.",
+        premium=True,
     ),
     AccountSpec(
         label="Moderator",

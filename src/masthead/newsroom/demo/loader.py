@@ -139,8 +139,12 @@ def _account_upsert(spec: AccountSpec) -> Reader:
             reader.save(update_fields=["password"])
         if list(reader.groups.values_list("name", flat=True)) != [spec.role]:
             reader_set_role(reader=reader, role=spec.role)
-    # The Premium reader's membership is created here once the membership app exists
-    # (membership.services); until then `premium` is an ordinary reader account.
+    if spec.premium:
+        # A complimentary membership: the demo's Premium reader needs no payment to exist.
+        from masthead.membership.services import membership_grant_complimentary, supporter_badge_set
+
+        membership_grant_complimentary(reader=reader, reason="demo Premium reader")
+        supporter_badge_set(reader=reader, show=True)
     return reader
 
 

@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 
 from masthead.accounts.roles import ROLES
 from masthead.accounts.services import reader_create
@@ -18,13 +19,24 @@ class Command(BaseCommand):
             action="store_true",
             help="Mark the email address as confirmed (no confirmation mail is sent).",
         )
+        parser.add_argument(
+            "--premium",
+            action="store_true",
+            help="Give the reader a complimentary Premium membership (no payment, no end date).",
+        )
 
-    def handle(self, *args, username, email, password, role, verified, **options):
+    @transaction.atomic
+    def handle(self, *args, username, email, password, role, verified, premium=False, **options):
         try:
             reader = reader_create(
                 username=username, email=email, password=password, role=role, email_verified=verified
             )
         except MastheadError as exc:
             raise CommandError(exc.message) from exc
+        if premium:
+            from masthead.membership.services import membership_grant_complimentary
+
+            membership_grant_complimentary(reader=reader, reason="createreader --premium")
         state = "verified" if verified else "unverified"
-        self.stdout.write(f"Created {role} {reader.username} <{reader.email}> ({state} email).")
+        extra = ", complimentary Premium" if premium else ""
+        self.stdout.write(f"Created {role} {reader.username} <{reader.email}> ({state} email{extra}).")

@@ -1,0 +1,256 @@
+"""`/api/v1/articles/{slug}/comments` and `/api/v1/comments/{id}…`: the conversation's JSON API."""
+
+from datetime import datetime
+from typing import Literal
+
+from django.http import HttpRequest, HttpResponse
+from ninja import Query, Router, Schema, Status
+from pydantic import Field
+
+from masthead.api.auth import reader_required
+from masthead.comments import selectors, services
+from masthead.comments.models import Comment
+from masthead.comments.serialize import comment_dict
+from masthead.core.idempotency import key_from_request
+from masthead.newsroom.selectors import article_get_visible
+
+router = Router(tags=["comments"])
+
+
+class CommentAuthorOut(Schema):
+    username: str
+    display_name: str
+    badges: list[str] = Field(description="staff, author (of this article), supporter.")
+
+
+class CommentOut(Schema):
+    id: int
+    article_slug: str
+    parent_id: int | None
+    depth: int = Field(description="0 for a top-level comment, 1 for a reply to it, and so on.")
+    author: CommentAuthorOut | None = Field(description="null for a deleted comment (a tombstone).")
+    body_html: str = Field(description="Sanitized HTML; empty for a deleted comment.")
+    created_at: datetime
+    edited_at: datetime | None
+    status: Literal["published", "pending", "rejected"]
+    reaction_count: int
+    reacted: bool = Field(description="Whether the caller reacted to it.")
+    reply_count: int = Field(description="Its published direct replies.")
+    featured: bool
+    deleted: bool
+    url: str = Field(description="The comment's permalink on the article page.")
+
+
+class ThreadItemOut(CommentOut):
+    replies: list[CommentOut] = Field(description="Its first replies, oldest first (up to 3).")
+
+
+class ThreadOut(Schema):
+    items: list[ThreadItemOut]
+    next_cursor: str | None
+    comment_count: int = Field(description="The article's published comments and replies.")
+    comments_open: bool
+    closes_at: datetime | None = Field(description="When comments close (null: not by age).")
+
+
+class RepliesOut(Schema):
+    items: list[CommentOut]
+    next_cursor: str | None
+
+
+class ModerationOut(Schema):
+    reason: str
+
+
+class PostedOut(CommentOut):
+    moderation: ModerationOut | None = Field(None, description="Why, when status is not published.")
+
+
+class CommentIn(Schema):
+    # The real limit (COMMENT_MAX_LENGTH) is checked by the service, with a clear message;
+    # this only stops an absurd body before it is parsed any further.
+    body: str = Field(max_length=100_000)
+    parent_id: int | None = Field(None, description="The comment this replies to.")
+
+
+class CommentEditIn(Schema):
+    body: str = Field(max_length=100_000)
+
+
+class ReactionOut(Schema):
+    reaction_count: int
+    reacted: bool
+
+
+class ReportIn(Schema):
+    reason: Literal["spam", "abuse", "off_topic", "misinformation", "other"]
+    note: str = Field("", max_length=500)
+
+
+class ReportOut(Schema):
+    reason: str
+    note: str
+    created_at: datetime
+
+
+class ThreadQuery(Schema):
+    sort: Literal["newest", "oldest", "top", "featured"] = "newest"
+    cursor: str | None = Field(None, max_length=500)
+    limit: int = Field(20, ge=1, le=100)
+
+
+class PageQuery(Schema):
+    cursor: str | None = Field(None, max_length=500)
+    limit: int = Field(20, ge=1, le=100)
+
+
+def _out(request: HttpRequest, comment: Comment) -> dict:
+    data = comment_dict(comment)
+    data["url"] = request.build_absolute_uri(data["url"])
+    return data
+
+
+def _visible(request: HttpRequest, comment_id: int) -> Comment:
+    return selectors.comment_get_visible(viewer=request.user, comment_id=comment_id)
+
+
+def _one(request: HttpRequest, comment: Comment) -> dict:
+    comment = selectors.comment_get_visible(viewer=request.user, comment_id=comment.pk)
+    selectors.decorate([comment], article=comment.article, viewer=request.user)
+    return _out(request, comment)
+
+
+@router.get(
+    "/articles/{slug}/comments",
+    response=ThreadOut,
+    summary="An article's top-level comments, each with its first replies",
+    description=(
+        "Published comments only, for everyone (your own comments awaiting moderation are "
+        "returned when you post them and by `GET /comments/{id}`). `sort=featured` lists the "
+        "comments moderators featured, at any depth, most recently featured first."
+    ),
+)
+def list_comments(request: HttpRequest, slug: str, query: Query[ThreadQuery]):
+    article = article_get_visible(viewer=request.user, slug=slug)
+    page = selectors.thread_page(
+        article=article, viewer=request.user, sort=query.sort, cursor=query.cursor, limit=query.limit
+    )
+    state = selectors.comments_state(article)
+    return {
+        "items": [
+            {**_out(request, c), "replies": [_out(request, r) for r in c.shown_replies]} for c in page.items
+        ],
+        "next_cursor": page.next_cursor,
+        "comment_count": selectors.article_comment_count(article),
+        "comments_open": state.open,
+        "closes_at": state.closes_at,
+    }
+
+
+@router.post(
+    "/articles/{slug}/comments",
+    response={201: PostedOut},
+    auth=reader_required,
+    summary="Post a comment or a reply",
+    description=(
+        "201 with the comment; `status` tells the moderation outcome and `moderation.reason` "
+        "why when it is not `published`. 403 `comments_closed`, `suspended`, `banned`, "
+        "`email_unverified`; 422 `validation_error` (empty, too long, a parent on another "
+        "article); 429 `rate_limited` with `Retry-After`. Send an `Idempotency-Key` header "
+        "(1 to 255 characters) to retry safely: the same key within 24 hours answers with the "
+        "first comment (header `Idempotent-Replayed: true`) and creates nothing; the same key "
+        "with a different body is 409 `conflict`."
+    ),
+)
+def post_comment(request: HttpRequest, slug: str, payload: CommentIn, response: HttpResponse):
+    key = key_from_request(request)
+    article = article_get_visible(viewer=request.user, slug=slug)
+    posted = services.comment_post(
+        article=article,
+        author=request.user,
+        body=payload.body,
+        parent_id=payload.parent_id,
+        idempotency_key=key,
+    )
+    body = {**_one(request, posted.comment), "moderation": posted.moderation}
+    if not posted.created:
+        response["Idempotent-Replayed"] = "true"
+    return Status(201, body)
+
+
+@router.get("/comments/{comment_id}", response=CommentOut, summary="One comment")
+def get_comment(request: HttpRequest, comment_id: int):
+    comment = _visible(request, comment_id)
+    selectors.decorate([comment], article=comment.article, viewer=request.user)
+    return _out(request, comment)
+
+
+@router.get(
+    "/comments/{comment_id}/replies",
+    response=RepliesOut,
+    summary="A comment's replies, oldest first",
+)
+def list_replies(request: HttpRequest, comment_id: int, query: Query[PageQuery]):
+    parent = _visible(request, comment_id)
+    page = selectors.replies_page(parent=parent, viewer=request.user, cursor=query.cursor, limit=query.limit)
+    return {"items": [_out(request, c) for c in page.items], "next_cursor": page.next_cursor}
+
+
+@router.patch(
+    "/comments/{comment_id}",
+    response=CommentOut,
+    auth=reader_required,
+    summary="Edit my comment (within the edit window)",
+    description=(
+        "Its author only (403 `forbidden` otherwise); 403 `edit_window_closed` once the window has passed."
+    ),
+)
+def edit_comment(request: HttpRequest, comment_id: int, payload: CommentEditIn):
+    comment = services.comment_edit(
+        comment=_visible(request, comment_id), editor=request.user, body=payload.body
+    )
+    return _one(request, comment)
+
+
+@router.delete(
+    "/comments/{comment_id}",
+    response={204: None},
+    auth=reader_required,
+    summary="Delete a comment (its author, or a moderator)",
+    description="Leaves a tombstone in its place so its replies keep theirs.",
+)
+def delete_comment(request: HttpRequest, comment_id: int):
+    services.comment_delete(comment=_visible(request, comment_id), actor=request.user)
+    return Status(204, None)
+
+
+@router.put("/comments/{comment_id}/reaction", response=ReactionOut, auth=reader_required, summary="React")
+def put_reaction(request: HttpRequest, comment_id: int):
+    state = services.reaction_set(comment=_visible(request, comment_id), reader=request.user)
+    return {"reaction_count": state.reaction_count, "reacted": state.reacted}
+
+
+@router.delete(
+    "/comments/{comment_id}/reaction",
+    response=ReactionOut,
+    auth=reader_required,
+    summary="Take back a reaction",
+)
+def delete_reaction(request: HttpRequest, comment_id: int):
+    state = services.reaction_remove(comment=_visible(request, comment_id), reader=request.user)
+    return {"reaction_count": state.reaction_count, "reacted": state.reacted}
+
+
+@router.post(
+    "/comments/{comment_id}/reports",
+    response={200: ReportOut, 201: ReportOut},
+    auth=reader_required,
+    summary="Report a comment to the moderators",
+    description="201 for a first report; the same reader reporting again gets 200 and counts once.",
+)
+def report_comment(request: HttpRequest, comment_id: int, payload: ReportIn):
+    report, created = services.report_create(
+        comment=_visible(request, comment_id), reader=request.user, reason=payload.reason, note=payload.note
+    )
+    body = {"reason": report.reason, "note": report.note, "created_at": report.created_at}
+    return Status(201 if created else 200, body)

@@ -1,0 +1,463 @@
+"""Every read of the conversation, with who-may-see-what built in.
+
+Visibility: a published comment is for everyone; a pending or rejected one only for its
+author and moderators; a deleted one stays in its place as a tombstone (no author, no
+words). Lists (thread pages, replies) hold published comments only, the same for every
+viewer, which is what lets a thread's first page be cached whoever asks; a reader's own
+comments awaiting moderation are listed apart (``viewer_pending``).
+
+A thread page costs the same few queries however many comments it shows: one for the
+top-level comments, one for the first replies of all of them (a window function), one
+per badge provider, and one for the viewer's reactions.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from itertools import pairwise
+
+from django.apps import apps
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import F, Q, QuerySet, Window
+from django.db.models.functions import Coalesce, RowNumber
+from django.utils import timezone
+
+from masthead.accounts.roles import ADMIN, MODERATOR, STAFF_ROLES
+from masthead.comments.models import Comment, Reaction, Thread
+from masthead.core import pagecache
+from masthead.core.badges import badges_for
+from masthead.core.errors import MastheadError, NotFound
+from masthead.core.pagination import Page, encode_cursor, keyset_page
+from masthead.newsroom.models import Article
+
+SORTS = {
+    "newest": ("-created_at", "-id"),
+    "oldest": ("created_at", "id"),
+    "top": ("-reaction_count", "-id"),
+    "featured": ("-featured_at", "-id"),
+}
+DEFAULT_SORT = "newest"
+REPLY_ORDER = ("created_at", "id")
+REPLIES_SHOWN = 3  # under each top-level comment on a thread page
+PAGE_SIZE = 20
+MAX_INDENT = 3  # replies deeper than this show flat, "replying to @name"
+
+# Everything a page shows about an author, and nothing else: rows may be cached (Redis), and
+# an email address or a password hash has no business there.
+_AUTHOR_FIELDS = ("author__id", "author__username", "author__display_name", "author__is_active")
+_COMMENT_FIELDS = (
+    "id", "article_id", "author_id", "parent_id", "depth", "path", "body", "body_html", "status",
+    "moderation_reason", "created_at", "edited_at", "deleted_at", "deleted_by", "featured_at",
+    "reaction_count", "reply_count",
+)  # fmt: skip
+
+
+def thread_key(article_id: int) -> str:
+    """The page-cache version every cached view of an article's conversation depends on."""
+    return f"thread:{article_id}"
+
+
+def _comments() -> QuerySet:
+    return Comment.objects.select_related("author").only(*_COMMENT_FIELDS, *_AUTHOR_FIELDS)
+
+
+# --- Open or closed.
+
+
+@dataclass(frozen=True)
+class CommentsState:
+    open: bool
+    closes_at: datetime | None
+    reason: str = ""  # "disabled" (editors turned them off), "expired", "unpublished"
+
+    @property
+    def notice(self) -> str:
+        if self.reason == "disabled":
+            return "Comments are closed on this story."
+        if self.reason == "expired":
+            return "Comments on this story are closed: conversations close a while after publication."
+        if self.reason == "unpublished":
+            return "Comments open when the story is published."
+        return ""
+
+
+_UNSET = object()
+
+
+def comments_state(article: Article, *, now: datetime | None = None) -> CommentsState:
+    """Whether readers may comment on ``article`` now, and until when.
+
+    The editors' switch on the article wins when it says closed; otherwise the thread's own
+    closing time if an editor set one, else ``COMMENTS_CLOSE_AFTER_DAYS`` after publication
+    (0: never by age). Uses the ``comment_closes_at`` annotation when the article has it
+    (``with_comment_stats``), else one query.
+    """
+    now = now or timezone.now()
+    if not article.comments_enabled:
+        return CommentsState(open=False, closes_at=None, reason="disabled")
+    if not article.is_published:
+        return CommentsState(open=False, closes_at=None, reason="unpublished")
+    closes_at = getattr(article, "comment_closes_at", _UNSET)
+    if closes_at is _UNSET:
+        closes_at = Thread.objects.filter(article=article).values_list("closes_at", flat=True).first()
+    if closes_at is None and settings.COMMENTS_CLOSE_AFTER_DAYS > 0:
+        closes_at = article.published_at + timedelta(days=settings.COMMENTS_CLOSE_AFTER_DAYS)
+    if closes_at is not None and closes_at <= now:
+        return CommentsState(open=False, closes_at=closes_at, reason="expired")
+    return CommentsState(open=True, closes_at=closes_at)
+
+
+def with_comment_stats(articles: QuerySet) -> QuerySet:
+    """Annotate ``comment_count`` and ``comment_closes_at`` (for listings: no query per row)."""
+    return articles.annotate(
+        comment_count=Coalesce(F("comment_thread__comment_count"), 0),
+        comment_closes_at=F("comment_thread__closes_at"),
+    )
+
+
+def article_comment_count(article: Article) -> int:
+    count = getattr(article, "comment_count", None)
+    if count is None:
+        count = Thread.objects.filter(article=article).values_list("comment_count", flat=True).first() or 0
+    return count
+
+
+# --- Who may see what.
+
+
+def viewer_is_moderator(viewer) -> bool:
+    """Moderators and admins see comments awaiting moderation or rejected; remembered."""
+    if not getattr(viewer, "is_authenticated", False):
+        return False
+    cached = getattr(viewer, "_masthead_is_moderator", None)
+    if cached is None:
+        cached = viewer.is_superuser or viewer.groups.filter(name__in=(MODERATOR, ADMIN)).exists()
+        viewer._masthead_is_moderator = cached
+    return cached
+
+
+def can_see(viewer, comment: Comment) -> bool:
+    if comment.status == Comment.Status.PUBLISHED:
+        return True
+    viewer_id = getattr(viewer, "pk", None) if getattr(viewer, "is_authenticated", False) else None
+    return (viewer_id is not None and comment.author_id == viewer_id) or viewer_is_moderator(viewer)
+
+
+def _article_visible(viewer, article: Article) -> bool:
+    from masthead.newsroom.selectors import can_preview
+
+    return article.is_published or can_preview(viewer)
+
+
+def comment_get_visible(*, viewer, comment_id: int) -> Comment:
+    """One comment the viewer may see (on an article they may see); NotFound otherwise."""
+    comment = (
+        _comments()
+        .select_related("article", "parent__author")
+        .only(
+            *_COMMENT_FIELDS,
+            *_AUTHOR_FIELDS,
+            "article__id",
+            "article__slug",
+            "article__status",
+            "article__published_at",
+            "article__comments_enabled",
+            "article__headline",
+            "parent__id",
+            "parent__author_id",
+            "parent__deleted_at",
+            "parent__depth",
+            "parent__author__id",
+            "parent__author__username",
+            "parent__author__display_name",
+        )
+        .filter(pk=comment_id)
+        .first()
+    )
+    if comment is None or not can_see(viewer, comment) or not _article_visible(viewer, comment.article):
+        raise NotFound("No comment by that number.")
+    return comment
+
+
+# --- Decorating rows for a viewer.
+
+
+def _reply_to_name(parent: Comment | None) -> str | None:
+    if parent is None:
+        return None
+    if parent.is_deleted or parent.author is None:
+        return "a deleted comment"
+    return f"@{parent.author.username}"
+
+
+def _shared_decoration(comments: list[Comment], *, article: Article, parents: dict | None = None) -> None:
+    """What every viewer sees the same: badges, the article, "replying to" (cacheable)."""
+    badges = badges_for(reader_ids={c.author_id for c in comments if not c.is_deleted}, article=article)
+    parents = parents or {}
+    for comment in comments:
+        comment.article = article
+        comment.badges = [] if comment.is_deleted else badges.get(comment.author_id, [])
+        if comment.depth > MAX_INDENT:
+            comment.replying_to = _reply_to_name(parents.get(comment.parent_id))
+        else:
+            comment.replying_to = None
+
+
+def viewer_relations(viewer) -> tuple[set[int], set[int]]:
+    """(the readers ``viewer`` follows, the readers they ignore), asked of the community app
+    when it is installed: one query each per request, remembered on the reader."""
+    if not getattr(viewer, "is_authenticated", False) or not apps.is_installed("masthead.community"):
+        return set(), set()
+    from masthead.community.selectors import followed_ids, ignored_ids
+
+    return followed_ids(viewer), ignored_ids(viewer)
+
+
+def _viewer_decoration(comments: list[Comment], *, viewer) -> None:
+    """What depends on who is looking: their reactions, what they may edit or delete,
+    whether they follow the author ("From readers you follow") or ignore them (the comment
+    shows collapsed). Applied to every row after the shared part, which may come from the
+    cache: nothing here is ever cached, or seen by anyone but this viewer."""
+    signed_in = getattr(viewer, "is_authenticated", False)
+    reacted: set[int] = set()
+    if signed_in and comments:
+        reacted = set(
+            Reaction.objects.filter(reader=viewer, comment_id__in=[c.pk for c in comments]).values_list(
+                "comment_id", flat=True
+            )
+        )
+    followed, ignored = viewer_relations(viewer) if comments else (set(), set())
+    moderator = viewer_is_moderator(viewer) if signed_in else False
+    window = timedelta(seconds=settings.COMMENT_EDIT_WINDOW_SECONDS)
+    now = timezone.now()
+    for comment in comments:
+        own = signed_in and comment.author_id == viewer.pk
+        comment.reacted = comment.pk in reacted
+        comment.is_own = own and not comment.is_deleted
+        comment.can_edit = comment.is_own and now < comment.created_at + window
+        comment.edit_until = comment.created_at + window
+        comment.can_delete = not comment.is_deleted and (own or moderator)
+        comment.can_react = signed_in and not own and not comment.is_deleted and comment.is_published
+        comment.can_reply = not comment.is_deleted and comment.is_published
+        someone_else = signed_in and not own and not comment.is_deleted and comment.author_id is not None
+        comment.from_followed = someone_else and comment.author_id in followed
+        comment.author_ignored = someone_else and comment.author_id in ignored
+        comment.can_follow = someone_else and comment.author_id not in followed
+
+
+def _all(items: list[Comment]) -> list[Comment]:
+    out = []
+    for comment in items:
+        out.append(comment)
+        out.extend(_all(getattr(comment, "shown_replies", [])))
+    return out
+
+
+def decorate(comments: list[Comment], *, article: Article, viewer, parents: dict | None = None) -> list:
+    """Badges, reactions and permissions for a list of rows: a constant number of queries."""
+    _shared_decoration(comments, article=article, parents=parents)
+    _viewer_decoration(comments, viewer=viewer)
+    return comments
+
+
+def decorate_across(comments: list[Comment], *, viewer) -> list:
+    """``decorate`` for rows from many articles (a reader's feed, their comments page), each
+    with its ``article`` loaded: the same constant number of queries however many articles.
+
+    The badge providers are asked once without an article (staff, supporter); the one
+    badge that depends on the article, "author", is found for every (reader, article) pair
+    in one query, and placed where a thread page would show it (after "staff").
+    """
+    from masthead.comments.badges import article_authors
+
+    authors = {c.author_id for c in comments if not c.is_deleted and c.author_id is not None}
+    general = badges_for(reader_ids=authors, article=None)
+    wrote = article_authors(
+        reader_ids=authors, article_ids={c.article_id for c in comments if c.author_id in authors}
+    )
+    for comment in comments:
+        badges = [] if comment.is_deleted else list(general.get(comment.author_id, []))
+        if (comment.author_id, comment.article_id) in wrote and "author" not in badges:
+            badges.insert(1 if badges[:1] == ["staff"] else 0, "author")
+        comment.badges = badges
+        comment.replying_to = None  # these lists quote the comment replied to instead
+    _viewer_decoration(comments, viewer=viewer)
+    return comments
+
+
+# --- Thread pages.
+
+
+@dataclass
+class ThreadPage:
+    items: list[Comment]
+    next_cursor: str | None
+    sort: str = DEFAULT_SORT
+    focus: Comment | None = None  # a permalink's comment, when the page shows its conversation
+    extra: dict = field(default_factory=dict)
+
+
+def _check_sort(sort: str | None) -> str:
+    sort = sort or DEFAULT_SORT
+    if sort not in SORTS:
+        raise MastheadError(
+            "validation_error",
+            f"sort is one of {', '.join(SORTS)}.",
+            422,
+            fields={"sort": [f"One of {', '.join(SORTS)}."]},
+        )
+    return sort
+
+
+def _top_level(article: Article, sort: str) -> QuerySet:
+    comments = _comments().filter(article=article, status=Comment.Status.PUBLISHED)
+    if sort == "featured":
+        return comments.filter(featured_at__isnull=False)
+    return comments.filter(parent__isnull=True)
+
+
+def _reply_cursor(last: Comment) -> str:
+    return encode_cursor([last.created_at, last.pk], scope=",".join(REPLY_ORDER))
+
+
+def _attach_first_replies(parents: list[Comment]) -> list[Comment]:
+    """Each parent's first REPLIES_SHOWN published replies, in one query for all of them."""
+    for parent in parents:
+        parent.shown_replies, parent.more_cursor = [], None
+    if not parents:
+        return []
+    first = Window(
+        RowNumber(), partition_by=[F("parent_id")], order_by=[F("created_at").asc(), F("id").asc()]
+    )
+    replies = list(
+        _comments()
+        .filter(parent_id__in=[p.pk for p in parents], status=Comment.Status.PUBLISHED)
+        .annotate(position=first)
+        .filter(position__lte=REPLIES_SHOWN)
+        .order_by("parent_id", "created_at", "id")
+    )
+    by_parent = {p.pk: p for p in parents}
+    for reply in replies:
+        reply.shown_replies, reply.more_cursor = [], None
+        by_parent[reply.parent_id].shown_replies.append(reply)
+    for parent in parents:
+        shown = parent.shown_replies
+        parent.more_replies = max(parent.reply_count - len(shown), 0)
+        if parent.more_replies and shown:
+            parent.more_cursor = _reply_cursor(shown[-1])
+    return replies
+
+
+def _load_thread_page(*, article: Article, sort: str, cursor: str | None, limit: int) -> ThreadPage:
+    page = keyset_page(_top_level(article, sort), order=SORTS[sort], cursor=cursor, limit=limit)
+    replies = _attach_first_replies(page.items)
+    parents = {c.pk: c for c in page.items}
+    _shared_decoration([*page.items, *replies], article=article, parents=parents)
+    return ThreadPage(items=page.items, next_cursor=page.next_cursor, sort=sort)
+
+
+def thread_page(
+    *,
+    article: Article,
+    viewer,
+    sort: str | None = DEFAULT_SORT,
+    cursor: str | None = None,
+    limit: int | None = None,
+) -> ThreadPage:
+    """A page of ``article``'s top-level comments (featured ones, any depth, for "featured"),
+    each with its first replies. The first page is cached until the thread changes."""
+    sort = _check_sort(sort)
+    limit = limit or PAGE_SIZE
+    if cursor is None and settings.PAGE_CACHE_SECONDS > 0:
+        (version,) = pagecache.versions([thread_key(article.pk)])
+        key = f"thread-page:{article.pk}:{sort}:{limit}:{version}"
+        page = cache.get(key)
+        if page is None:
+            page = _load_thread_page(article=article, sort=sort, cursor=None, limit=limit)
+            for comment in _all(page.items):  # the article is the caller's; keep it out of the cache
+                comment._state.fields_cache.pop("article", None)
+            cache.set(key, page, timeout=settings.PAGE_CACHE_SECONDS)
+        for comment in _all(page.items):
+            comment.article = article
+    else:
+        page = _load_thread_page(article=article, sort=sort, cursor=cursor, limit=limit)
+    _viewer_decoration(_all(page.items), viewer=viewer)
+    return page
+
+
+def replies_page(*, parent: Comment, viewer, cursor: str | None = None, limit: int | None = None) -> Page:
+    """A comment's published replies, oldest first, each told how many replies it has."""
+    replies = _comments().filter(parent=parent, status=Comment.Status.PUBLISHED)
+    page = keyset_page(replies, order=REPLY_ORDER, cursor=cursor, limit=limit)
+    for reply in page.items:
+        reply.shown_replies, reply.more_cursor = [], None
+        reply.more_replies = reply.reply_count
+    decorate(page.items, article=parent.article, viewer=viewer, parents={parent.pk: parent})
+    return page
+
+
+def comment_focus(*, article: Article, viewer, comment_id: int) -> ThreadPage | None:
+    """A permalink's page: the comment's top-level ancestor, the chain of replies down to
+    it, and its own first replies; None when the viewer may not see it here."""
+    try:
+        target = comment_get_visible(viewer=viewer, comment_id=comment_id)
+    except NotFound:
+        return None
+    if target.article_id != article.pk:
+        return None
+    chain_ids = target.ancestor_ids
+    ancestors = {c.pk: c for c in _comments().filter(pk__in=chain_ids, article=article)}
+    if len(ancestors) != len(chain_ids):
+        return None
+    chain = [ancestors[pk] for pk in chain_ids]
+    if any(not c.is_published for c in chain):
+        return None
+    target_row = _comments().get(pk=target.pk)  # the same fields as every other row
+    rows = [*chain, target_row]
+    for upper, lower in pairwise(rows):
+        upper.shown_replies = [lower]
+        upper.more_replies = max(upper.reply_count - 1, 0)
+        upper.more_cursor = None  # "show all replies" starts from the first
+    replies = _attach_first_replies([target_row])
+    parents = {c.pk: c for c in rows}
+    decorate([*rows, *replies], article=article, viewer=viewer, parents=parents)
+    target_row.is_focus = True
+    return ThreadPage(items=[rows[0]], next_cursor=None, sort=DEFAULT_SORT, focus=target_row)
+
+
+def viewer_pending(*, article: Article, viewer, limit: int = 10) -> list[Comment]:
+    """The viewer's own comments on ``article`` still awaiting moderation (or rejected)."""
+    if not getattr(viewer, "is_authenticated", False):
+        return []
+    rows = list(
+        _comments()
+        .filter(article=article, author=viewer, deleted_at__isnull=True)
+        .exclude(status=Comment.Status.PUBLISHED)
+        .order_by("-created_at", "-id")[:limit]
+    )
+    return decorate(rows, article=article, viewer=viewer)
+
+
+def reader_comment_count(reader) -> int:
+    return Comment.objects.filter(
+        author=reader, status=Comment.Status.PUBLISHED, deleted_at__isnull=True
+    ).count()
+
+
+def reader_comments(reader) -> QuerySet:
+    """Everything the reader wrote (their export), newest first."""
+    return (
+        Comment.objects.filter(author=reader)
+        .select_related("article")
+        .only(*_COMMENT_FIELDS, "article__slug", "article__headline")
+        .order_by("-created_at", "-id")
+    )
+
+
+def staff_reader_ids(reader_ids: set[int]) -> set[int]:
+    from django.contrib.auth import get_user_model
+
+    readers = get_user_model().objects.filter(pk__in=reader_ids)
+    return set(
+        readers.filter(Q(is_superuser=True) | Q(groups__name__in=STAFF_ROLES)).values_list("pk", flat=True)
+    )

@@ -1,0 +1,323 @@
+"""The comment-driven kinds: reply, mention, followed_reader_commented, reaction (batched),
+comment_featured, comment_rejected. Comments are posted through the comments app's own
+services; its ``comment_published`` signal (after commit) queues the fan-out.
+
+Reactions, featuring and rejection have no signal from the comments app yet, so these
+tests call the community's tasks the way such a signal's receiver will
+(community.receivers)."""
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from masthead.comments import services as comments
+from masthead.community import fanout, selectors, services, tasks
+from masthead.community.models import Notification
+from tests import factories
+from tests.community.conftest import signed_in
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def post(committed):
+    def post(author, body="A thoughtful comment.", parent=None, article=None):
+        with committed():
+            return factories.comment(article=article or post.article, author=author, body=body, parent=parent)
+
+    return post
+
+
+@pytest.fixture(autouse=True)
+def _article(post, article):
+    post.article = article
+
+
+def _of(reader, kind=None):
+    found = Notification.objects.filter(recipient=reader)
+    return list(found.filter(kind=kind) if kind else found)
+
+
+# --- reply ---------------------------------------------------------------------------------
+
+
+def test_a_reply_tells_the_parents_author(post, alice, bob, article):
+    top = post(alice, "The baths opened in 1932.")
+    reply = post(bob, "They *closed* in 1999, see [the archive](https://example.org/x).", parent=top)
+
+    [notification] = _of(alice)
+    assert (notification.kind, notification.actor, notification.comment_id) == ("reply", bob, reply.pk)
+    assert notification.article == article
+    page = selectors.notification_page(reader=alice)
+    [shown] = page.items
+    assert shown.text == (
+        f"Bob Baker replied to your comment on “{article.headline}”: “They closed in 1999, see the archive.”"
+    )
+    assert shown.url == f"/articles/{article.slug}/?comment={reply.pk}#comment-{reply.pk}"
+    assert _of(bob) == []
+
+
+def test_replying_to_yourself_tells_nobody(post, alice):
+    top = post(alice)
+    post(alice, parent=top)
+    assert _of(alice) == []
+
+
+# --- mention -------------------------------------------------------------------------------
+
+
+def test_mentions_tell_each_reader_named_once(post, alice, bob, carol):
+    post(bob, "@alice and @CAROL, see this. @alice again, @bob (me) and @nobody.")
+    assert [n.kind for n in _of(alice)] == ["mention"]
+    assert [n.kind for n in _of(carol)] == ["mention"]
+    assert _of(bob) == []
+    text = selectors.notification_page(reader=carol).items[0].text
+    assert text.startswith("Bob Baker mentioned you on “")
+
+
+def test_a_reply_that_also_mentions_is_one_reply(post, alice, bob):
+    top = post(alice)
+    post(bob, "Quite right, @alice.", parent=top)
+    assert [n.kind for n in _of(alice)] == ["reply"]
+
+
+def test_mentions_are_capped(settings, post, bob):
+    settings.COMMUNITY_MAX_MENTIONS = 2
+    named = [factories.reader(username=f"named{i}") for i in range(4)]
+    post(bob, " ".join(f"@{r.username}" for r in named))
+    assert Notification.objects.filter(kind="mention").count() == 2
+
+
+# --- followed_reader_commented and the fan-out -----------------------------------------------
+
+
+def test_followers_hear_that_a_reader_they_follow_commented(post, alice, bob, carol, committed):
+    with committed():
+        services.follow_create(follower=alice, followed=bob)
+        services.follow_create(follower=carol, followed=bob)
+    top = post(alice)
+    reply = post(bob, "Replying to alice.", parent=top)
+
+    assert [n.kind for n in _of(carol) if n.kind != "new_follower"] == ["followed_reader_commented"]
+    # alice follows bob too, but she is told of the reply, not again as a follower.
+    assert sorted(n.kind for n in _of(alice)) == ["reply"]
+    assert _of(carol, "followed_reader_commented")[0].comment_id == reply.pk
+
+
+def test_the_fan_out_walks_followers_in_batches_and_a_rerun_tells_nobody_twice(
+    settings, monkeypatch, post, bob
+):
+    settings.COMMUNITY_FANOUT_BATCH_SIZE = 2
+    fans = [factories.reader(username=f"fan{i}") for i in range(5)]
+    for fan in fans:
+        services.follow_create(follower=fan, followed=bob)
+    calls = []
+    real = fanout.notify_followers
+    monkeypatch.setattr(fanout, "notify_followers", lambda **kw: calls.append(kw) or real(**kw))
+
+    comment = post(bob, "News.")
+    assert [c["after"] for c in calls] == [0, fans[1].pk, fans[3].pk]
+    assert Notification.objects.filter(kind="followed_reader_commented").count() == 5
+
+    tasks.notify_comment_published.enqueue(comment_id=comment.pk)
+    tasks.notify_followers.enqueue(comment_id=comment.pk, after=0)
+    assert Notification.objects.filter(kind="followed_reader_commented").count() == 5
+
+
+def test_posting_costs_the_same_however_many_followers(
+    post, bob, alice, article, django_capture_on_commit_callbacks
+):
+    """The request queues the fan-out and returns: its work does not grow with followers."""
+
+    def queries_to_post(author) -> int:
+        # execute=False: the fan-out, queued for after the commit, is not the request's work.
+        with django_capture_on_commit_callbacks(execute=False), CaptureQueriesContext(connection) as queries:
+            factories.comment(article=article, author=author, body="Same words, again.")
+        return len(queries)
+
+    queries_to_post(alice), queries_to_post(bob)  # the article's thread exists from now on
+    quiet = queries_to_post(alice)
+    for i in range(60):
+        services.follow_create(follower=factories.reader(username=f"follower{i}"), followed=bob)
+    assert queries_to_post(bob) == quiet
+    assert not Notification.objects.filter(kind="followed_reader_commented").exists()
+
+
+# --- Who is never told -----------------------------------------------------------------------
+
+
+def test_nobody_hears_of_a_comment_awaiting_moderation_until_it_is_published(
+    settings, post, alice, bob, carol, moderator, committed
+):
+    services.follow_create(follower=carol, followed=bob)
+    top = post(alice)
+    settings.COMMENT_MODERATION_PIPELINE = "tests.comments.conftest.HoldForReview"
+    reply = post(bob, "Held back, @carol.", parent=top)
+    assert reply.status == "pending"
+    tasks.notify_comment_published.enqueue(comment_id=reply.pk)  # even if asked
+    assert not Notification.objects.exists()
+
+    with committed():
+        comments.comment_approve(comment=reply, actor=moderator)
+    assert [n.kind for n in _of(alice)] == ["reply"]
+    assert [n.kind for n in _of(carol)] == ["mention"]
+
+
+def test_readers_are_not_told_about_readers_they_ignore(post, alice, bob):
+    services.follow_create(follower=alice, followed=bob)
+    services.ignore_create(reader=alice, ignored=bob)
+    top = post(alice)
+    post(bob, "Hello @alice.", parent=top)
+    post(bob, "Elsewhere.")
+    assert _of(alice) == []
+
+
+def test_ignoring_hides_what_was_already_told(post, alice, bob, carol, committed):
+    top = post(alice)
+    post(bob, parent=top)
+    post(carol, parent=top)
+    assert selectors.unread_count(reader=alice) == 2
+    with committed():
+        services.ignore_create(reader=alice, ignored=bob)
+    assert [n.actor for n in selectors.notification_page(reader=alice).items] == [carol]
+    assert selectors.unread_count(reader=alice) == 1
+    with committed():
+        services.ignore_delete(reader=alice, ignored=bob)
+    assert selectors.unread_count(reader=alice) == 2
+
+
+def test_a_comment_deleted_after_the_fact_disappears_from_the_bell(post, alice, bob, committed):
+    top = post(alice)
+    reply = post(bob, parent=top)
+    client = signed_in(Client(), alice)
+    assert len(client.get("/api/v1/me/notifications").json()["items"]) == 1
+    with committed():
+        comments.comment_delete(comment=reply, actor=bob)
+    assert client.get("/api/v1/me/notifications").json()["items"] == []
+    selectors.forget_unread([alice.pk])  # the count is cached briefly
+    assert client.get("/api/v1/me/notifications/unread-count").json() == {"unread": 0}
+
+
+def test_nothing_about_a_comment_on_an_unpublished_story(post, alice, bob, article):
+    top = post(alice)
+    article.status = "draft"
+    article.save(update_fields=["status"])
+    services.follow_create(follower=bob, followed=alice)
+    tasks.notify_comment_published.enqueue(comment_id=top.pk)  # posting is closed on a draft
+    assert not Notification.objects.exists()
+
+
+# --- reaction (batched) ----------------------------------------------------------------------
+
+
+def _react(comment, reader):
+    comments.reaction_set(comment=comment, reader=reader)
+    tasks.reaction_changed(comment_id=comment.pk)
+
+
+def test_reactions_are_one_notification_that_counts(post, alice, bob, carol, committed, article):
+    mine = post(alice, "Worth saying.")
+    readers = [bob, carol, factories.reader(username="dan")]
+    with committed():
+        for reader in readers:
+            _react(mine, reader)
+    [notification] = _of(alice)
+    assert (notification.kind, notification.count, notification.actor.username) == ("reaction", 3, "dan")
+    text = selectors.notification_page(reader=alice).items[0].text
+    assert text == f"3 readers respected your comment on “{article.headline}”."
+
+    services.notifications_mark_read(reader=alice, everything=True)
+    with committed():
+        _react(mine, factories.reader(username="eve"))
+    notification.refresh_from_db()
+    assert (notification.count, notification.read_at) == (4, None)  # unread again, with the news
+    assert Notification.objects.filter(recipient=alice).count() == 1
+
+
+def test_a_single_reaction_names_the_reader_and_ignored_readers_do_not_count(
+    post, alice, bob, carol, committed
+):
+    mine = post(alice)
+    services.ignore_create(reader=alice, ignored=carol)
+    with committed():
+        _react(mine, carol)
+    assert _of(alice) == []
+    with committed():
+        _react(mine, bob)
+    [notification] = _of(alice)
+    assert notification.count == 1 and notification.actor == bob
+    assert (
+        selectors.notification_page(reader=alice).items[0].text.startswith("Bob Baker respected your comment")
+    )
+
+
+def test_reactions_are_batched_when_the_backend_can_wait(
+    settings, monkeypatch, post, alice, bob, carol, committed
+):
+    """With a backend that runs tasks later, a burst of reactions queues one count."""
+    settings.COMMUNITY_REACTION_BATCH_SECONDS = 60
+    queued = []
+
+    class Deferred:
+        def __init__(self, **options):
+            self.options = options
+
+        def enqueue(self, **kwargs):
+            queued.append((self.options, kwargs))
+
+    class LaterTask(Deferred):
+        def get_backend(self):
+            return type("Backend", (), {"supports_defer": True})()
+
+        def using(self, **options):
+            return Deferred(**options)
+
+    monkeypatch.setattr(tasks, "notify_reaction", LaterTask())
+    mine = post(alice)
+    with committed():
+        _react(mine, bob)
+        _react(mine, carol)
+    assert len(queued) == 1 and queued[0][1] == {"comment_id": mine.pk}
+    assert "run_after" in queued[0][0]
+
+
+# --- comment_featured and comment_rejected ----------------------------------------------------
+
+
+def test_a_featured_comment_tells_its_author(post, alice, moderator, article):
+    mine = post(alice)
+    comments.comment_feature(comment=mine, actor=moderator)
+    tasks.notify_comment_featured.enqueue(comment_id=mine.pk)
+    [notification] = _of(alice)
+    assert (notification.kind, notification.actor) == ("comment_featured", None)
+    item = signed_in(Client(), alice).get("/api/v1/me/notifications").json()["items"][0]
+    assert item["actor"] is None
+    assert item["text"] == f"The editors featured your comment on “{article.headline}”."
+
+
+def test_a_rejected_comment_tells_its_author_why(post, alice, moderator, article):
+    mine = post(alice)
+    comments.comment_reject(comment=mine, actor=moderator, reason="Personal attacks are not allowed.")
+    tasks.notify_comment_rejected.enqueue(comment_id=mine.pk, reason="Personal attacks are not allowed.")
+    [shown] = selectors.notification_page(reader=alice).items  # shown though nobody else sees the comment
+    assert shown.kind == "comment_rejected"
+    assert shown.text == (
+        f"Your comment on “{article.headline}” was not published: Personal attacks are not allowed."
+    )
+
+
+def test_a_rejection_undone_before_the_task_runs_tells_nobody(post, alice, moderator):
+    mine = post(alice)
+    comments.comment_reject(comment=mine, actor=moderator, reason="Oops.")
+    comments.comment_approve(comment=mine, actor=moderator)
+    tasks.notify_comment_rejected.enqueue(comment_id=mine.pk)
+    assert not Notification.objects.filter(kind="comment_rejected").exists()
+
+
+def test_the_bell_quotes_a_comment_as_it_reads_now(post, alice, bob):
+    top = post(alice)
+    reply = post(bob, "Frist!", parent=top)
+    comments.comment_edit(comment=reply, editor=bob, body="First, and a correction.")
+    [shown] = selectors.notification_page(reader=alice).items
+    assert shown.text.endswith("“First, and a correction.”")
