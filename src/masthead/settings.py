@@ -347,9 +347,10 @@ COMMENT_MAX_LENGTH = env.int("COMMENT_MAX_LENGTH", default=3000)
 COMMENT_EDIT_WINDOW_SECONDS = env.int("COMMENT_EDIT_WINDOW_SECONDS", default=300)
 COMMENTS_CLOSE_AFTER_DAYS = env.int("COMMENTS_CLOSE_AFTER_DAYS", default=14)  # 0: never close by age
 COMMENT_REACTION_LABEL = env.str("COMMENT_REACTION_LABEL", default="Respect")
-# The moderation pipeline every new or edited comment is assessed by (comments/moderation.py).
+# The moderation pipeline every new or edited comment is assessed by (comments/moderation.py):
+# the moderation app's rules and scorer (docs/moderation.md). PassThrough publishes everything.
 COMMENT_MODERATION_PIPELINE = env.str(
-    "COMMENT_MODERATION_PIPELINE", default="masthead.comments.moderation.PassThrough"
+    "COMMENT_MODERATION_PIPELINE", default="masthead.moderation.pipeline.CommentsPipeline"
 )
 
 # --- Community: follows, ignores, notifications (docs/configuration.md, "Community").
@@ -385,7 +386,9 @@ MODERATION_RULES = env.list(
 )
 # Where the pipeline learns a reader's past: the dotted path of a function
 # (author, *, since, exclude_comment_id) -> ReaderHistory; empty: only what the draft carries.
-MODERATION_READER_HISTORY = env.str("MODERATION_READER_HISTORY", default="")
+MODERATION_READER_HISTORY = env.str(
+    "MODERATION_READER_HISTORY", default="masthead.comments.selectors.reader_moderation_history"
+)
 PERSPECTIVE_API_KEY = env.str("PERSPECTIVE_API_KEY", default="")
 PERSPECTIVE_URL = env.str(
     "PERSPECTIVE_URL", default="https://commentanalyzer.googleapis.com/v1alpha1/comments:analyze"

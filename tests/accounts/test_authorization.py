@@ -32,6 +32,8 @@ EXPECTED: dict[tuple[str, str], dict[str, int]] = {
     ("GET", "/api/v1/articles"): dict.fromkeys(CALLERS, 200),
     ("GET", "/api/v1/articles/{slug}"): dict.fromkeys(CALLERS, 200),
     ("GET", "/api/v1/articles/{slug}/updates"): dict.fromkeys(CALLERS, 200),
+    ("GET", "/api/v1/articles/{slug}/events"): dict.fromkeys(CALLERS, 200),
+    ("GET", "/api/v1/articles/{slug}/events/poll"): dict.fromkeys(CALLERS, 200),
     ("GET", "/api/v1/readers/{username}"): dict.fromkeys(CALLERS, 200),
     ("GET", "/api/v1/me"): {"anonymous": 401, **SIGNED_IN},
     ("GET", "/api/v1/me/export"): {"anonymous": 401, **SIGNED_IN},

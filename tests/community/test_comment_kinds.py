@@ -1,10 +1,8 @@
 """The comment-driven kinds: reply, mention, followed_reader_commented, reaction (batched),
-comment_featured, comment_rejected. Comments are posted through the comments app's own
-services; its ``comment_published`` signal (after commit) queues the fan-out.
-
-Reactions, featuring and rejection have no signal from the comments app yet, so these
-tests call the community's tasks the way such a signal's receiver will
-(community.receivers)."""
+comment_featured, comment_rejected. Everything goes through the comments app's own services
+(or its API); its signals (``comment_published``, ``comment_featured``,
+``comment_rejected``, ``reaction_added``, ``comment_removed``, after commit) queue the
+fan-out (community.receivers), which the test task backend runs at once."""
 
 import pytest
 from django.db import connection
@@ -192,10 +190,11 @@ def test_a_comment_deleted_after_the_fact_disappears_from_the_bell(post, alice, 
     reply = post(bob, parent=top)
     client = signed_in(Client(), alice)
     assert len(client.get("/api/v1/me/notifications").json()["items"]) == 1
+    assert client.get("/api/v1/me/notifications/unread-count").json() == {"unread": 1}  # now cached
     with committed():
         comments.comment_delete(comment=reply, actor=bob)
     assert client.get("/api/v1/me/notifications").json()["items"] == []
-    selectors.forget_unread([alice.pk])  # the count is cached briefly
+    # comment_removed forgot the cached count of everyone told about the reply.
     assert client.get("/api/v1/me/notifications/unread-count").json() == {"unread": 0}
 
 
@@ -213,7 +212,6 @@ def test_nothing_about_a_comment_on_an_unpublished_story(post, alice, bob, artic
 
 def _react(comment, reader):
     comments.reaction_set(comment=comment, reader=reader)
-    tasks.reaction_changed(comment_id=comment.pk)
 
 
 def test_reactions_are_one_notification_that_counts(post, alice, bob, carol, committed, article):
@@ -285,10 +283,10 @@ def test_reactions_are_batched_when_the_backend_can_wait(
 # --- comment_featured and comment_rejected ----------------------------------------------------
 
 
-def test_a_featured_comment_tells_its_author(post, alice, moderator, article):
+def test_a_featured_comment_tells_its_author(post, alice, moderator, article, committed):
     mine = post(alice)
-    comments.comment_feature(comment=mine, actor=moderator)
-    tasks.notify_comment_featured.enqueue(comment_id=mine.pk)
+    with committed():
+        comments.comment_feature(comment=mine, actor=moderator)
     [notification] = _of(alice)
     assert (notification.kind, notification.actor) == ("comment_featured", None)
     item = signed_in(Client(), alice).get("/api/v1/me/notifications").json()["items"][0]
@@ -296,10 +294,10 @@ def test_a_featured_comment_tells_its_author(post, alice, moderator, article):
     assert item["text"] == f"The editors featured your comment on “{article.headline}”."
 
 
-def test_a_rejected_comment_tells_its_author_why(post, alice, moderator, article):
+def test_a_rejected_comment_tells_its_author_why(post, alice, moderator, article, committed):
     mine = post(alice)
-    comments.comment_reject(comment=mine, actor=moderator, reason="Personal attacks are not allowed.")
-    tasks.notify_comment_rejected.enqueue(comment_id=mine.pk, reason="Personal attacks are not allowed.")
+    with committed():
+        comments.comment_reject(comment=mine, actor=moderator, reason="Personal attacks are not allowed.")
     [shown] = selectors.notification_page(reader=alice).items  # shown though nobody else sees the comment
     assert shown.kind == "comment_rejected"
     assert shown.text == (
@@ -321,3 +319,136 @@ def test_the_bell_quotes_a_comment_as_it_reads_now(post, alice, bob):
     comments.comment_edit(comment=reply, editor=bob, body="First, and a correction.")
     [shown] = selectors.notification_page(reader=alice).items
     assert shown.text.endswith("“First, and a correction.”")
+
+
+# --- End to end, through the comments app's signals ---------------------------------------------
+
+
+class RejectOutright:
+    """A moderation pipeline that rejects every comment."""
+
+    def assess(self, draft):
+        from masthead.comments import moderation
+
+        return moderation.Decision(status=moderation.REJECTED, reason="Links to that site are not allowed.")
+
+
+def test_twelve_reactions_through_the_api_are_one_notification(post, alice, article, committed):
+    mine = post(alice, "The baths should open all year.")
+    for i in range(12):
+        with committed():
+            response = signed_in(Client(), factories.reader(username=f"fan{i}")).put(
+                f"/api/v1/comments/{mine.pk}/reaction"
+            )
+        assert response.status_code == 200
+    [notification] = _of(alice)
+    assert (notification.kind, notification.count) == ("reaction", 12)
+    item = signed_in(Client(), alice).get("/api/v1/me/notifications").json()["items"][0]
+    assert item["text"] == f"12 readers respected your comment on “{article.headline}”."
+    assert item["count"] == 12 and item["actor"]["username"] == "fan11"
+
+
+def test_a_reaction_taken_back_and_given_again_tells_nobody_twice(post, alice, bob, committed):
+    mine = post(alice)
+    with committed():
+        comments.reaction_set(comment=mine, reader=bob)
+    services.notifications_mark_read(reader=alice, everything=True)
+    with committed():
+        comments.reaction_remove(comment=mine, reader=bob)
+        comments.reaction_set(comment=mine, reader=bob)  # a new row, the same one reader
+    [notification] = _of(alice)
+    assert notification.count == 1 and notification.read_at is not None  # no news: still read
+
+
+def test_a_comment_featured_twice_tells_its_author_once(post, alice, moderator, committed):
+    mine = post(alice)
+    with committed():
+        comments.comment_feature(comment=mine, actor=moderator)
+    with committed():
+        comments.comment_unfeature(comment=mine, actor=moderator)
+    with committed():
+        comments.comment_feature(comment=mine, actor=moderator)
+    assert [n.kind for n in _of(alice)] == ["comment_featured"]
+
+
+def test_a_comment_the_pipeline_rejects_tells_its_author_why(settings, post, alice, bob, article):
+    services.follow_create(follower=bob, followed=alice)
+    settings.COMMENT_MODERATION_PIPELINE = "tests.community.test_comment_kinds.RejectOutright"
+    mine = post(alice, "See my shop, @bob.")
+    assert mine.status == "rejected"
+    [shown] = selectors.notification_page(reader=alice).items
+    assert shown.kind == "comment_rejected"
+    assert shown.text == (
+        f"Your comment on “{article.headline}” was not published: Links to that site are not allowed."
+    )
+    assert [n.kind for n in _of(bob)] == []  # neither a mention nor a followed comment: nobody sees it
+
+
+def test_a_comment_rejected_twice_tells_its_author_once(post, alice, moderator, committed):
+    mine = post(alice)
+    with committed():
+        comments.comment_reject(comment=mine, actor=moderator, reason="Off-topic.")
+    with committed():
+        comments.comment_approve(comment=mine, actor=moderator)
+    with committed():
+        comments.comment_reject(comment=mine, actor=moderator, reason="Off-topic, really.")
+    assert [n.kind for n in _of(alice)] == ["comment_rejected"]
+
+
+def test_nothing_about_a_comment_gone_before_its_task_ran(
+    post, alice, bob, moderator, django_capture_on_commit_callbacks
+):
+    """The tasks read the comment as it is when they run: featured, then deleted before the
+    worker got to it, is told to nobody; so is a reaction to a comment deleted since."""
+    mine = post(alice)
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        comments.comment_feature(comment=mine, actor=moderator)
+        comments.reaction_set(comment=mine, reader=bob)
+    comments.comment_delete(comment=mine, actor=alice)
+    for callback in queued:  # the worker runs them now
+        callback()
+    assert _of(alice) == []
+
+
+def test_reactions_from_readers_the_author_ignores_never_reach_them(post, alice, bob, carol, committed):
+    mine = post(alice)
+    services.ignore_create(reader=alice, ignored=bob)
+    with committed():
+        comments.reaction_set(comment=mine, reader=bob)
+    assert _of(alice) == []
+    with committed():
+        comments.reaction_set(comment=mine, reader=carol)
+    [notification] = _of(alice)
+    assert (notification.count, notification.actor) == (1, carol)
+
+
+def test_every_kind_end_to_end_through_the_api(post, alice, bob, carol, moderator, article, committed):
+    """Each of the seven kinds, caused the way readers and moderators cause them."""
+    carol_client, bob_client = signed_in(Client(), carol), signed_in(Client(), bob)
+    with committed():
+        assert carol_client.put("/api/v1/readers/bob/follow").status_code == 200
+        assert bob_client.put("/api/v1/readers/alice/follow").status_code == 200
+    mine = post(alice, "The baths were built in 1932.")
+    with committed():
+        response = bob_client.post(
+            f"/api/v1/articles/{article.slug}/comments",
+            {"body": "1933, says the plaque. @carol, you were there?", "parent_id": mine.pk},
+            content_type="application/json",
+        )
+    assert response.status_code == 201
+    with committed():
+        assert carol_client.put(f"/api/v1/comments/{mine.pk}/reaction").status_code == 200
+    with committed():
+        comments.comment_feature(comment=mine, actor=moderator)
+    other = post(alice, "Something that breaks the rules.")
+    with committed():
+        comments.comment_reject(comment=other, actor=moderator, reason="Please keep it civil.")
+
+    def kinds(reader):
+        items = signed_in(Client(), reader).get("/api/v1/me/notifications").json()["items"]
+        return sorted(item["kind"] for item in items)
+
+    assert kinds(alice) == ["comment_featured", "comment_rejected", "new_follower", "reaction", "reply"]
+    # bob follows alice: told of her first comment; of the rejected one no longer.
+    assert kinds(bob) == ["followed_reader_commented", "new_follower"]
+    assert kinds(carol) == ["mention"]  # told of the mention, not again as bob's follower

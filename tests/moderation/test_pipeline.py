@@ -406,6 +406,7 @@ def test_every_rule_that_fires_is_a_reason_and_the_first_explains():
 def test_as_data_is_json_ready():
     decision = run("What a moron", config=BANNED, scorer=FixedScorer(0.123456))
     assert decision.as_data() == {
+        "status": "pending",
         "reasons": [{"rule": "suspect_words", "detail": "suspect: moron (moron)"}],
         "rules": ["suspect_words"],
         "score": 0.1235,

@@ -71,3 +71,12 @@ def pipeline() -> Pipeline:
 
 def assess(draft: Draft) -> Decision:
     return pipeline().assess(draft)
+
+
+def report_filed(*, comment, report) -> None:
+    """A reader reported ``comment`` for the first time (inside the reporting transaction).
+    A pipeline with a ``report_filed`` method hears of it: the moderation app weighs the
+    report and, past its threshold, puts the comment in the moderators' reported queue."""
+    hook = getattr(pipeline(), "report_filed", None)
+    if hook is not None:
+        hook(comment=comment, report=report)

@@ -78,6 +78,8 @@ class CommentsState:
             return "Comments on this story are closed: conversations close a while after publication."
         if self.reason == "unpublished":
             return "Comments open when the story is published."
+        if self.reason == "moderation":
+            return "Comments are closed on this story."
         return ""
 
 
@@ -97,6 +99,8 @@ def comments_state(article: Article, *, now: datetime | None = None) -> Comments
         return CommentsState(open=False, closes_at=None, reason="disabled")
     if not article.is_published:
         return CommentsState(open=False, closes_at=None, reason="unpublished")
+    if _closed_by_moderators(article):
+        return CommentsState(open=False, closes_at=None, reason="moderation")
     closes_at = getattr(article, "comment_closes_at", _UNSET)
     if closes_at is _UNSET:
         closes_at = Thread.objects.filter(article=article).values_list("closes_at", flat=True).first()
@@ -105,6 +109,16 @@ def comments_state(article: Article, *, now: datetime | None = None) -> Comments
     if closes_at is not None and closes_at <= now:
         return CommentsState(open=False, closes_at=closes_at, reason="expired")
     return CommentsState(open=True, closes_at=closes_at)
+
+
+def _closed_by_moderators(article: Article) -> bool:
+    """The moderators closed this article, its section or the site (the moderation app's
+    mode; one cache read per call, no query)."""
+    if not apps.is_installed("masthead.moderation"):
+        return False
+    from masthead.moderation.selectors import comments_closed_by_moderation
+
+    return comments_closed_by_moderation(article)
 
 
 def with_comment_stats(articles: QuerySet) -> QuerySet:
@@ -442,6 +456,43 @@ def reader_comment_count(reader) -> int:
     return Comment.objects.filter(
         author=reader, status=Comment.Status.PUBLISHED, deleted_at__isnull=True
     ).count()
+
+
+def reader_moderation_history(author, *, since: datetime, exclude_comment_id: int | None = None):
+    """The moderation pipeline's view of ``author``'s past (``MODERATION_READER_HISTORY``):
+    approved and rejected counts, all time and since ``since``, the latest rejection, and
+    the texts of their last day's comments. Two queries on ``comment_author_idx``, whatever
+    the reader wrote. ``exclude_comment_id``: the comment being edited."""
+    from django.db.models import Count, Max
+
+    from masthead.moderation.history import REPEAT_WINDOW, ReaderHistory
+
+    mine = Comment.objects.filter(author=author)
+    if exclude_comment_id is not None:
+        mine = mine.exclude(pk=exclude_comment_id)
+    published = Q(status=Comment.Status.PUBLISHED)
+    rejected = Q(status=Comment.Status.REJECTED)
+    recent = Q(created_at__gte=since)
+    counts = mine.aggregate(
+        approved=Count("id", filter=published),
+        rejected=Count("id", filter=rejected),
+        recent_approved=Count("id", filter=published & recent),
+        recent_rejected=Count("id", filter=rejected & recent),
+        last_rejected_at=Max("created_at", filter=rejected),
+    )
+    bodies = (
+        mine.filter(created_at__gte=timezone.now() - REPEAT_WINDOW, deleted_at__isnull=True)
+        .order_by("-created_at", "-id")
+        .values_list("body", flat=True)[:50]
+    )
+    return ReaderHistory(
+        approved_count=counts["approved"],
+        rejected_count=counts["rejected"],
+        recent_approved_count=counts["recent_approved"],
+        recent_rejected_count=counts["recent_rejected"],
+        last_rejected_at=counts["last_rejected_at"],
+        recent_bodies=tuple(bodies),
+    )
 
 
 def reader_comments(reader) -> QuerySet:

@@ -214,7 +214,8 @@ def comment_post(
             _publish(comment, "comment.published")
             signals.send_on_commit(signals.comment_published, comment=comment)
         elif comment.status == Comment.Status.REJECTED:
-            signals.send_on_commit(signals.comment_rejected, comment=comment, reason=comment.moderation_reason)
+            reason = comment.moderation_reason
+            signals.send_on_commit(signals.comment_rejected, comment=comment, reason=reason)
         _invalidate(article.pk)
         return comment
 
@@ -494,6 +495,7 @@ def report_create(*, comment: Comment, reader, reason: str, note: str = "") -> t
             existing = Report.objects.get(comment=comment, reader=reader)
         else:
             Comment.objects.filter(pk=comment.pk).update(report_count=F("report_count") + 1)
+            moderation.report_filed(comment=comment, report=report)
             signals.send_on_commit(signals.comment_reported, comment=comment, report=report)
             return report, True
     existing.reason = reason
@@ -501,6 +503,16 @@ def report_create(*, comment: Comment, reader, reason: str, note: str = "") -> t
         existing.note = note
     existing.save(update_fields=["reason", "note"])
     return existing, False
+
+
+def reports_resolve(*, comment: Comment) -> list[int | None]:
+    """A moderator decided ``comment``: its open reports are resolved. Returns the readers who
+    filed them (None for a deleted account), for the moderation app's reporter records."""
+    reports = Report.objects.filter(comment=comment, resolved_at__isnull=True)
+    readers = list(reports.values_list("reader_id", flat=True))
+    if readers:
+        reports.update(resolved_at=timezone.now())
+    return readers
 
 
 # --- Threads (editors).

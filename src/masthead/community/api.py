@@ -256,14 +256,7 @@ def following(request: HttpRequest, username: str, query: Query[ListQuery]):
 # --- The following feed.
 
 
-@router.get(
-    "/me/feed",
-    response=FeedOut,
-    auth=reader_required,
-    summary="Published comments by readers I follow, newest first",
-)
-def feed(request: HttpRequest, query: Query[ListQuery]):
-    page = selectors.reader_feed(viewer=request.user, cursor=query.cursor, limit=query.limit)
+def _comment_list_out(page) -> dict:
     items = [
         {
             **sources.comment_as_dict(c),
@@ -277,6 +270,31 @@ def feed(request: HttpRequest, query: Query[ListQuery]):
         for c in page.items
     ]
     return {"items": items, "next_cursor": page.next_cursor}
+
+
+@router.get(
+    "/me/feed",
+    response=FeedOut,
+    auth=reader_required,
+    summary="Published comments by readers I follow, newest first",
+)
+def feed(request: HttpRequest, query: Query[ListQuery]):
+    page = selectors.reader_feed(viewer=request.user, cursor=query.cursor, limit=query.limit)
+    return _comment_list_out(page)
+
+
+@router.get(
+    "/readers/{username}/comments",
+    response=FeedOut,
+    auth=reader_optional,
+    summary="A reader's published comments, newest first",
+    description="Each with its article and the comment it answers (`in_reply_to`), as in the feed.",
+)
+def reader_comments(request: HttpRequest, username: str, query: Query[ListQuery]):
+    page = selectors.reader_comments(
+        username=username, viewer=request.user, cursor=query.cursor, limit=query.limit
+    )
+    return _comment_list_out(page)
 
 
 # --- Notifications.

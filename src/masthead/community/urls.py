@@ -15,4 +15,5 @@ urlpatterns = [
     path("readers/<str:username>/ignore/", views.ignore, name="ignore"),
     path("readers/<str:username>/followers/", views.reader_followers, name="reader-followers"),
     path("readers/<str:username>/following/", views.reader_following, name="reader-following"),
+    path("readers/<str:username>/comments/", views.reader_comments, name="reader-comments"),
 ]

@@ -119,6 +119,21 @@ def reader_following(request: HttpRequest, username: str) -> HttpResponse:
     return _reader_list(request, username, which="following")
 
 
+@require_GET
+def reader_comments(request: HttpRequest, username: str) -> HttpResponse:
+    """A reader's published comments, newest first, linked from their profile."""
+    reader = _reader_or_404(username)
+    if reader.username != username:
+        return redirect("community:reader-comments", username=reader.username, permanent=True)
+    try:
+        page = selectors.reader_comments(
+            username=reader.username, viewer=request.user, cursor=request.GET.get("cursor")
+        )
+    except MastheadError as exc:
+        raise Http404(exc.message) from exc
+    return render(request, "community/reader_comments.html", {"reader": reader, "page": page})
+
+
 # --- The following feed.
 
 

@@ -7,6 +7,7 @@ class ModerationConfig(AppConfig):
     verbose_name = "Moderation"
 
     def ready(self) -> None:
-        from masthead.moderation import checks, config  # noqa: F401 (checks register themselves)
+        from masthead.moderation import checks, config, warm  # noqa: F401 (checks register themselves)
 
         config.connect_signals()
+        warm.connect()

@@ -62,6 +62,8 @@ class ModerationConfig:
     new_reader_probation_days: int = 7
     rejection_rate_threshold: float = 0.5
     rejection_rate_min_comments: int = 4
+    # Reports (weighted) that send a published comment to the reported queue.
+    report_threshold: int = 3
     # The same text from anyone this many times in an hour is held (texts this long or more).
     flood_threshold: int = 3
     flood_min_length: int = 40
@@ -134,6 +136,7 @@ def from_database() -> ModerationConfig:
         new_reader_probation_days=row.new_reader_probation_days,
         rejection_rate_threshold=row.rejection_rate_threshold,
         rejection_rate_min_comments=row.rejection_rate_min_comments,
+        report_threshold=row.report_threshold,
         section_modes=dict(SectionModeration.objects.values_list("section_id", "mode")),
         article_modes=dict(ArticleModeration.objects.values_list("article_id", "mode")),
     )

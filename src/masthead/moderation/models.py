@@ -7,7 +7,9 @@ snapshot per process, rebuilt when the settings change (see ``config.py``).
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 
+from masthead.comments.models import Comment
 from masthead.core.models import BaseModel
 from masthead.moderation import defaults
 from masthead.newsroom.models import Article, Section
@@ -80,6 +82,12 @@ class ModerationSettings(BaseModel):
         validators=[MinValueValidator(1), MaxValueValidator(1000)],
         help_text="The rejection rate counts only once a reader has this many recent decided comments.",
     )
+    report_threshold = models.PositiveSmallIntegerField(
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text="A published comment goes to the reported queue once its reports weigh this much "
+        "(one report from a reader in good standing weighs 1). It stays visible meanwhile.",
+    )
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -121,3 +129,109 @@ class ArticleModeration(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.article}: {self.mode}"
+
+
+# --- What the moderators' desk keeps about comments and readers.
+
+
+class CommentReview(models.Model):
+    """A comment's standing with the moderators: its open reports (weighted), whether it sits
+    in the reported queue, and the latest moderator's decision on it.
+
+    Created on the first report or the first decision; a comment without one was never
+    reported nor decided by a person. Written only by ``moderation.services``.
+    """
+
+    class Decision(models.TextChoices):
+        NONE = "", "Not decided by a moderator"
+        APPROVED = "approved", "Approved"
+        REJECTED = "rejected", "Rejected"
+
+    comment = models.OneToOneField(
+        Comment, on_delete=models.CASCADE, primary_key=True, related_name="moderation_review"
+    )
+    open_reports = models.PositiveIntegerField(default=0, help_text="Reports since the last decision.")
+    report_weight = models.FloatField(
+        default=0.0, help_text="Those reports' weights summed (a reporter in good standing counts 1)."
+    )
+    reported_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the reports crossed the threshold; empty: not in the queue."
+    )
+    decision = models.CharField(max_length=10, choices=Decision.choices, blank=True, default="")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    wait_seconds = models.FloatField(
+        null=True, blank=True, help_text="How long the latest decision kept the comment waiting."
+    )
+
+    class Meta:
+        verbose_name = "comment review"
+        indexes = [
+            models.Index(
+                fields=["-report_weight", "-comment"],
+                condition=models.Q(reported_at__isnull=False),
+                name="moderation_reported_idx",
+            ),
+            models.Index(
+                fields=["decision", "-decided_at", "-comment"],
+                condition=models.Q(decided_at__isnull=False),
+                name="moderation_decided_idx",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Review of comment {self.comment_id}"
+
+
+class ReporterRecord(models.Model):
+    """How a reader's past reports fared: ``upheld`` (the moderator rejected the comment) and
+    ``dismissed`` (the moderator kept it). Their next reports weigh by it (``weight``)."""
+
+    reader = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    upheld = models.PositiveIntegerField(default=0)
+    dismissed = models.PositiveIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "reporter record"
+
+    def __str__(self) -> str:
+        return f"{self.reader_id}: {self.upheld} upheld, {self.dismissed} dismissed"
+
+
+class ReaderWarning(models.Model):
+    """A moderator's warning to a reader: emailed to them, and part of their record."""
+
+    reader = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    moderator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    comment = models.ForeignKey(Comment, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    message = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["reader", "-created_at"], name="moderation_warning_reader_idx")]
+
+    def __str__(self) -> str:
+        return f"Warning to {self.reader_id} at {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class QueueSnapshot(models.Model):
+    """The queues' sizes at a moment (``tasks.snapshot_queues``): the metrics' "over time"."""
+
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    pending = models.PositiveIntegerField()
+    reported = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["-at"]
+        get_latest_by = "at"
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M}: {self.pending} pending, {self.reported} reported"

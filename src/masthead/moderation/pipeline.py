@@ -138,6 +138,7 @@ class Decision:
     def as_data(self) -> dict:
         """JSON to store with the comment (the moderators' desk shows and filters on it)."""
         data = {
+            "status": self.status,
             "reasons": [{"rule": r.rule, "detail": r.detail} for r in self.reasons],
             "rules": self.rules,
             "score": None if self.score is None else round(self.score, 4),
@@ -262,3 +263,10 @@ class CommentsPipeline:
                 "revise_suggested", decision.reader_message, 422, fields={"body": [decision.reader_message]}
             )
         return hook.Decision(status=decision.status, reason=decision.reader_message, data=decision.as_data())
+
+    def report_filed(self, *, comment, report) -> None:
+        """A reader's first report of ``comment``: weigh it, and queue the comment for the
+        moderators once its reports reach the threshold (``services.report_received``)."""
+        from masthead.moderation.services import report_received
+
+        report_received(comment=comment, report=report)

@@ -1,4 +1,5 @@
-"""``{% load community %}``: the bell's number, and a profile's follow and ignore buttons."""
+"""``{% load community %}``: the bell's number, a profile's follow and ignore buttons and its
+latest comments."""
 
 from django import template
 from django.conf import settings
@@ -33,3 +34,16 @@ def follow_controls(context, reader) -> dict:
         "request": request,
         "next": request.get_full_path() if request else "",
     }
+
+
+RECENT_ON_PROFILE = 5
+
+
+@register.inclusion_tag("community/_recent_comments.html", takes_context=True)
+def recent_comments(context, reader) -> dict:
+    """The reader's latest published comments, for their profile, with a link to them all."""
+    request = context.get("request")
+    page = selectors.reader_comments(
+        username=reader.username, viewer=getattr(request, "user", None), limit=RECENT_ON_PROFILE
+    )
+    return {"reader": reader, "page": page}

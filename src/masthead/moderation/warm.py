@@ -1,0 +1,46 @@
+"""Loading the toxicity scorer ahead of the first comment — in server processes only.
+
+The local model costs ~1.5 s and ~130 MB to load. Loading it at import or in
+``AppConfig.ready()`` would charge that to every management command, migration and test
+process. Instead the first request a process serves (``request_started``: only servers —
+uvicorn, gunicorn, runserver, a live test server — serve requests) starts a background
+thread that builds the configured scorer and calls its ``warm()``. A comment that arrives
+while it loads waits on the same lock rather than loading it twice.
+"""
+
+import logging
+import threading
+
+from django.core.signals import request_started
+
+from masthead.moderation.scorers import get_scorer
+
+log = logging.getLogger("masthead.moderation")
+
+DISPATCH_UID = "masthead.moderation.warm"
+_lock = threading.Lock()
+_started = False
+
+
+def warm_scorer() -> None:
+    try:
+        scorer = get_scorer()
+        warm = getattr(scorer, "warm", None)
+        if callable(warm):
+            warm()
+    except Exception as exc:  # the toxicity rule reports an unusable scorer per comment (fail open to pending)
+        log.warning("Could not load the toxicity scorer ahead of traffic: %s", exc)
+
+
+def on_first_request(sender=None, **kwargs) -> None:
+    global _started
+    with _lock:
+        if _started:
+            return
+        _started = True
+    request_started.disconnect(dispatch_uid=DISPATCH_UID)
+    threading.Thread(target=warm_scorer, name="moderation-warm", daemon=True).start()
+
+
+def connect() -> None:
+    request_started.connect(on_first_request, dispatch_uid=DISPATCH_UID)
