@@ -50,5 +50,17 @@ eval-moderation: install
 	$(BIN)/masthead eval_moderation tests/moderation/data/heldout.jsonl
 
 # Benchmarks, each bounded in time, results recorded in docs/benchmarks.md.
+# side_by_side.py: Masthead against Isso (its own virtualenv under bench/peers/, never
+# committed) and nginx, on this machine, in one run of about 12 minutes (docs/benchmarks.md).
 bench: install
 	$(BIN)/python bench/moderation_pipeline.py --seconds 5 --write
+	bench/setup_peers.sh
+	$(BIN)/python bench/side_by_side.py --write
+
+# The community at scale (PostgreSQL on 127.0.0.1; each script makes and drops a database
+# of its own, in under ~5 minutes): the following feed in a million comments, and a
+# comment by a reader with 50,000 followers (docs/benchmarks.md, "Community").
+.PHONY: bench-community
+bench-community: install
+	$(BIN)/python bench/community_feed.py
+	$(BIN)/python bench/community_fanout.py

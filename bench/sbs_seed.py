@@ -1,3 +1,4 @@
+# ruff: noqa: S311 (seeded generators on purpose: the same data every run)
 """Seed a Masthead database for the side-by-side benchmark (run by bench/side_by_side.py).
 
 Runs inside Django against whatever DATABASE_URL / REDIS_URL the environment names:
@@ -37,14 +38,14 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "masthead.settings")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
+import sbs_corpus  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-import sbs_corpus  # noqa: E402
 from masthead.accounts.services import reader_create, token_create  # noqa: E402
 from masthead.comments import selectors  # noqa: E402
 from masthead.comments.markup import comment_html  # noqa: E402
@@ -99,9 +100,8 @@ def prepare(out: Path, readers: int, posters: int) -> None:
         tokens.append(raw)
     state = {"slug": SLUG, "article_id": article.pk, "reader_ids": ids, "tokens": tokens}
     out.write_text(json.dumps(state))
-    print(
-        f"prepared: article {article.pk}, {readers} readers, {posters} tokens in {time.perf_counter() - started:.1f} s"
-    )
+    seconds = time.perf_counter() - started
+    print(f"prepared: article {article.pk}, {readers} readers, {posters} tokens in {seconds:.1f} s")
 
 
 def _bump(article_id: int) -> None:
@@ -248,6 +248,33 @@ def grow(state_path: Path, to: int, seed: int) -> None:
     print(f"grow: thread now {to} comments, {time.perf_counter() - started:.1f} s in all")
 
 
+def probe(state_path: Path, n: int) -> None:
+    """The first page rendered from the database (no cache), ``n`` times: median and p90 ms.
+    What the cached read skips, and what grows with the thread if anything does."""
+    import statistics
+
+    from masthead.comments.selectors import _load_thread_page
+
+    state = json.loads(state_path.read_text())
+    article = Article.objects.get(pk=state["article_id"])
+    timings = []
+    for _ in range(n + 3):
+        started = time.perf_counter()
+        page = _load_thread_page(article=article, sort="newest", cursor=None, limit=20)
+        timings.append((time.perf_counter() - started) * 1000)
+    timings = sorted(timings[3:])
+    print(
+        json.dumps(
+            {
+                "median_ms": round(statistics.median(timings), 2),
+                "p90_ms": round(timings[int(len(timings) * 0.9) - 1], 2),
+                "items": len(page.items),
+                "comments": Comment.objects.filter(article=article).count() if n else None,
+            }
+        )
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     sub = parser.add_subparsers(dest="command", required=True)
@@ -263,8 +290,13 @@ def main() -> None:
     g.add_argument("--state", type=Path, required=True)
     g.add_argument("--to", type=int, default=1_000_000)
     g.add_argument("--seed", type=int, default=11)
+    b = sub.add_parser("probe")
+    b.add_argument("--state", type=Path, required=True)
+    b.add_argument("--n", type=int, default=30)
     args = parser.parse_args()
-    if args.command == "prepare":
+    if args.command == "probe":
+        probe(args.state, args.n)
+    elif args.command == "prepare":
         prepare(args.out, args.readers, args.posters)
     elif args.command == "comments":
         comments(args.state, args.n, args.seed)

@@ -29,6 +29,44 @@ def _fresh_live_bus():
     reset_bus()
 
 
+def _about_moderation(request) -> bool:
+    path = request.node.path.as_posix()
+    return "/tests/moderation/" in path or path.endswith("/tests/browser/test_moderation.py")
+
+
+# Tests that are not about moderation post links to example.org and the same text twice:
+# what these rules rightly hold, so those tests leave them out.
+LINK_AND_REPEAT_RULES = ("links", "repeats")
+
+
+@pytest.fixture(autouse=True)
+def _moderation_pipeline(request, settings):
+    """The moderation pipeline is on in every test, as in production
+    (COMMENT_MODERATION_PIPELINE): modes (closed, pre-moderation), banned and suspect words,
+    the toxicity scorer, a reader's record.
+
+    Outside tests/moderation (and the desk's browser test) every reader has a long clean
+    record (``factories.established_history``), so a brand-new reader's first comments are
+    not held for a moderator and ``factories.comment`` publishes; a test that wants the real
+    record sets ``MODERATION_READER_HISTORY`` back to the comments app's selector. The
+    links and repeats rules are left out there too. tests/moderation runs every rule with
+    the product's defaults (two pre-moderated comments per new reader).
+
+    With the database, the settings snapshot is built before the test, as a running
+    process has it, so query counts measure a page and not the first read of the settings.
+    """
+    if not _about_moderation(request):
+        settings.MODERATION_READER_HISTORY = "tests.factories.established_history"
+        settings.MODERATION_RULES = [r for r in settings.MODERATION_RULES if r not in LINK_AND_REPEAT_RULES]
+    for name in ("transactional_db", "db"):
+        if name in request.fixturenames:
+            request.getfixturevalue(name)
+            from masthead.moderation import config
+
+            config.current()
+            break
+
+
 @pytest.fixture(autouse=True)
 def _media_root(tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path / "media"

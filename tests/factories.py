@@ -90,6 +90,16 @@ def article(
     return article
 
 
+def established_history(author, *, since, exclude_comment_id=None):
+    """``MODERATION_READER_HISTORY`` for tests that are not about moderation (tests/conftest.py):
+    every reader has a long, clean record, so the new-reader and rejection-rate rules stay
+    quiet and ``comment()`` publishes. The comments app's real selector, and the product's
+    default of two pre-moderated comments, are tested in tests/moderation."""
+    from masthead.moderation.history import ReaderHistory
+
+    return ReaderHistory(approved_count=100, recent_approved_count=20)
+
+
 def comment(
     *,
     article: Article,

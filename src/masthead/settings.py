@@ -83,6 +83,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "masthead.core.middleware.RejectNulBytesMiddleware",  # %00 in a URL: 400, not a database error
 ]
 
 ROOT_URLCONF = "masthead.urls"
@@ -152,6 +153,9 @@ else:
 # Anonymous pages are cached this long at most; any change to an article bumps its version
 # sooner (masthead.core.pagecache).
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=300)
+# ASGI servers also keep those pages in each worker's memory this long (masthead.core.edgecache):
+# a worker sees its own changes at once, others' within this many seconds. 0: off.
+EDGE_CACHE_SECONDS = env.float("EDGE_CACHE_SECONDS", default=1.0)
 
 # --- Live events: in this process's memory, or Redis (a stream per article: replay log and
 # live channel in one) as soon as REDIS_URL is set, so every process hears every event.

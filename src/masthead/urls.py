@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("masthead.accounts.urls")),
     path("", include("masthead.community.urls")),
     path("", include("masthead.membership.urls")),
+    path("", include("masthead.moderation.urls")),
     path("", include("masthead.comments.urls")),
     path("", include("masthead.newsroom.urls")),
 ]

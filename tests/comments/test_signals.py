@@ -27,7 +27,9 @@ def heard():
     def receiver_for(name):
         def receive(sender, comment, **kwargs):
             assert sender is Comment
-            extra = {k: (v.username if hasattr(v, "username") else v) for k, v in kwargs.items() if k != "signal"}
+            extra = {
+                k: (v.username if hasattr(v, "username") else v) for k, v in kwargs.items() if k != "signal"
+            }
             log.append((name, comment.pk, extra))
 
         return receive
@@ -112,12 +114,15 @@ def test_deleting_a_published_comment_is_announced_and_a_second_delete_is_not(
 def test_nothing_is_announced_before_the_commit_nor_for_a_rollback(
     posted, moderator, other, heard, django_capture_on_commit_callbacks
 ):
-    with django_capture_on_commit_callbacks(execute=True):
-        with pytest.raises(RuntimeError), transaction.atomic():
-            services.comment_feature(comment=posted, actor=moderator)
-            services.reaction_set(comment=posted, reader=other)
-            assert heard == []  # queued for the commit, not sent
-            raise RuntimeError("the request failed after all")
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        services.comment_feature(comment=posted, actor=moderator)
+        services.reaction_set(comment=posted, reader=other)
+        assert heard == []  # queued for the commit, not sent
+        raise RuntimeError("the request failed after all")
     assert heard == []
     with django_capture_on_commit_callbacks(execute=True):
         services.comment_feature(comment=posted, actor=moderator)

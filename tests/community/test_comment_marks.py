@@ -57,7 +57,9 @@ def test_comments_by_readers_i_follow_are_marked_and_others_offer_a_follow_butto
     assert MARK not in _card(page, own) and "/follow/" not in _card(page, own)  # never yourself
 
 
-def test_nothing_per_viewer_reaches_anonymous_readers_or_other_readers(client, article, thread, alice, bob, carol):
+def test_nothing_per_viewer_reaches_anonymous_readers_or_other_readers(
+    client, article, thread, alice, bob, carol
+):
     """alice's view of the page is rendered first (filling the thread's shared cache); then
     an anonymous reader (twice: the second is served from the page cache), then carol."""
     services.follow_create(follower=alice, followed=bob)
@@ -84,7 +86,7 @@ def test_nothing_per_viewer_reaches_anonymous_readers_or_other_readers(client, a
 def test_an_ignored_reader_s_comment_is_collapsed_and_the_thread_keeps_its_shape(
     client, article, thread, alice, carol, bob
 ):
-    top, reply, own = thread
+    top, reply, _ = thread
     services.ignore_create(reader=alice, ignored=bob)
 
     page = _text(signed_in(client, alice).get(article.get_absolute_url()))
@@ -115,7 +117,7 @@ def test_ignored_readers_are_collapsed_on_permalinks_replies_and_the_single_comm
 
 
 def test_following_from_beside_a_comment_comes_back_to_it(article, thread, alice):
-    top, reply, _ = thread
+    _, reply, _ = thread
     client = signed_in(Client(), alice)
     back = f"/articles/{article.slug}/?comment={reply.pk}#comment-{reply.pk}"
 

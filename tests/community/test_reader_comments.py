@@ -86,22 +86,23 @@ def test_the_author_badge_shows_on_the_stories_they_wrote(alice):
     ]
 
 
-def test_the_profile_shows_the_latest_and_links_to_them_all(article, alice):
-    for i in range(7):
+def test_the_profile_shows_the_latest_and_links_to_them_all(article, alice, bob):
+    for i in range(22):
         factories.comment(article=article, author=alice, body=f"Thought number {i}.")
     profile = _text(Client().get("/readers/alice/"))
     assert "Recent comments" in profile
-    assert "Thought number 6." in profile and "Thought number 2." in profile
-    assert "Thought number 1." not in profile
-    assert 'href="/readers/alice/comments/" data-comment-count>7</a>' in profile
+    assert "Thought number 21." in profile and "Thought number 17." in profile
+    assert "Thought number 16." not in profile
+    assert 'href="/readers/alice/comments/" data-comment-count>22</a>' in profile
     assert "All comments by Alice Ames" in profile
 
     page = _text(Client().get("/readers/alice/comments/"))
-    assert "Thought number 6." in page and article.headline in page
+    assert "Thought number 21." in page and "Thought number 2." in page and article.headline in page
+    assert "Thought number 1." not in page
     next_link = re.search(r'href="\?cursor=([^"]+)"', page)
     assert next_link is not None
     older = _text(Client().get(f"/readers/alice/comments/?cursor={next_link.group(1)}"))
-    assert "Thought number 0." in older and "Thought number 6." not in older
+    assert "Thought number 1." in older and "Thought number 0." in older and "Thought number 2." not in older
     assert "has not commented yet" in _text(Client().get("/readers/bob/comments/"))
     assert Client().get("/readers/nobody/comments/").status_code == 404
 

@@ -62,7 +62,7 @@ def test_the_report_adds_up(books):
 def test_only_editors_see_the_page_and_its_csv(client, books):
     assert client.get("/editors/revenue/").status_code == 302
     client.force_login(factories.reader(username="rita"))
-    assert client.get("/editors/revenue/").status_code == 302
+    assert client.get("/editors/revenue/").status_code == 403  # not a sign-in page: she is signed in
     client.force_login(factories.reader(username="edna", role="editor"))
     html = client.get("/editors/revenue/").content.decode()
     assert "£13" in html and "a month" in html and "<svg" in html and "Active members" in html

@@ -30,8 +30,11 @@ def author(db):
 
 @pytest.fixture(autouse=True)
 def _fixed_scorer(settings):
-    """A scorer that flags exactly TOXIC (the local model is tested on its own)."""
+    """A scorer that flags exactly TOXIC (the local model is tested on its own). No reader
+    history provider: the hook on its own (the comments app's provider, the default, is
+    tested in test_history.py)."""
     settings.MODERATION_SCORER = "tests.moderation.test_comments_hook.ToxicOnly"
+    settings.MODERATION_READER_HISTORY = ""
 
 
 class ToxicOnly(FixedScorer):

@@ -182,6 +182,7 @@ def test_a_save_changes_the_shared_stamp_after_commit(moderator, django_capture_
 
 def test_a_change_made_elsewhere_reaches_this_process(article):
     """Another process saved the settings: the version stamp in the shared cache changed."""
+    ModerationSettings.load()
     decide(article)
     ModerationSettings.objects.filter(pk=1).update(mode="pre")  # as another process would
     assert decide(article, author_id=2).status == PUBLISHED  # this process's snapshot

@@ -11,9 +11,11 @@ from PIL import Image
 
 from masthead.accounts.models import Reader
 from masthead.accounts.roles import has_role
+from masthead.comments.models import Comment, Reaction
+from masthead.community.models import Follow, Notification
 from masthead.core.models import AuditLogEntry
 from masthead.newsroom import selectors
-from masthead.newsroom.demo import content, stories
+from masthead.newsroom.demo import content, conversation, stories
 from masthead.newsroom.demo.loader import demo_load
 from masthead.newsroom.models import Article, ArticleAuthor, Author, LiveUpdate, Section, SupportAppeal, Tag
 
@@ -27,7 +29,10 @@ def _fast_hashing(settings):
 
 
 def _row_counts() -> dict[str, int]:
-    models = (Reader, Section, Author, Tag, Article, ArticleAuthor, LiveUpdate, SupportAppeal, AuditLogEntry)
+    models = (
+        Reader, Section, Author, Tag, Article, ArticleAuthor, LiveUpdate, SupportAppeal, AuditLogEntry,
+        Comment, Reaction, Follow,
+    )  # fmt: skip
     counts = {model.__name__: model.objects.count() for model in models}
     counts["article tags"] = Article.tags.through.objects.count()
     counts["email addresses"] = EmailAddress.objects.count()
@@ -54,6 +59,10 @@ def test_command_loads_the_newsroom_prints_the_accounts_and_can_run_again(settin
         assert f"{account.username} " in printed
         assert account.password in printed
     assert "Premium reader" in printed
+    # The conversation's readers have no password; they are named below the accounts' table.
+    table = printed[printed.index("Demo accounts") : printed.index("Readers in the conversation")]
+    assert "gwyn" not in table and "Gwyn Trelawney" in printed
+    assert "30 reader comments (30 posted this run)" in printed
     assert f"{settings.SITE_URL}/" in printed
     assert f"{settings.SITE_URL}/admin/" in printed
 
@@ -233,3 +242,102 @@ def test_demo_refuses_a_public_site_unless_forced(settings):
     with pytest.raises(CommandError, match="--force"):
         call_command("demo", stdout=io.StringIO())
     assert not Article.objects.exists()
+
+
+# --- The conversation under the stories ----------------------------------------------------------
+
+
+def _all_specs():
+    def walk(specs, parent=None):
+        for spec in specs:
+            yield spec, parent
+            yield from walk(spec.replies, spec)
+
+    for thread in (*conversation.THREADS, *conversation.LATER):
+        for spec, parent in walk(thread.comments):
+            yield thread.article, spec, parent
+
+
+def test_the_conversation_is_posted_through_the_services_and_moderated(settings):
+    """With the moderation pipeline's real reader history, new readers' first comments wait
+    for a moderator: the demo's moderator approves them, in the audit log."""
+    settings.MODERATION_READER_HISTORY = "masthead.comments.selectors.reader_moderation_history"
+    now = timezone.now()
+    summary = demo_load(now=now)
+
+    specs = list(_all_specs())
+    assert summary.comments == summary.comments_posted == len(specs) >= 25
+    comments = Comment.objects.select_related("article", "author", "parent")
+    assert set(comments.values_list("status", flat=True)) == {"published"}
+    assert AuditLogEntry.objects.filter(action="comment.approve", actor__username="asha").count() >= 10
+    assert {c.article.slug for c in comments} >= {thread.article for thread in conversation.THREADS}
+    assert len({thread.article for thread in conversation.THREADS}) >= 8
+    assert Article.objects.get(is_live=True).slug in {c.article.slug for c in comments}
+    assert max(c.depth for c in comments) == 3
+    for comment in comments:
+        assert comment.article.published_at < comment.created_at < now, comment.pk
+        if comment.parent is not None:
+            assert comment.parent.created_at < comment.created_at
+    # Written in the voices' own words, each once.
+    bodies = [spec.body for _, spec, _ in specs]
+    assert len(set(bodies)) == len(bodies)
+    assert Reaction.objects.count() == sum(len(spec.reactions) for _, spec, _ in specs) >= 40
+    [featured] = comments.filter(featured_at__isnull=False)
+    assert featured.author.username == "tamsin"
+
+
+def test_a_journalist_answers_under_her_own_story_with_the_author_badge(client):
+    demo_load()
+    priya = Reader.objects.get(username="priya")
+    assert Author.objects.get(slug="priya-raman").reader == priya
+    answer = Comment.objects.filter(author=priya, article__slug="seagrass-planting-alder-estuary").get()
+    item = client.get(f"/api/v1/comments/{answer.pk}").json()
+    assert item["author"]["badges"] == ["author"]
+    editor = Comment.objects.get(author__username="morwenna")
+    assert client.get(f"/api/v1/comments/{editor.pk}").json()["author"]["badges"] == ["staff", "author"]
+
+
+def test_the_demo_reader_follows_readers_and_her_following_feed_has_their_comments(client):
+    demo_load()
+    jenny = Reader.objects.get(username="jenny")
+    followed = set(Follow.objects.filter(follower=jenny).values_list("followed__username", flat=True))
+    assert followed == {"gwyn", "nadia", "tamsin"}
+    assert Follow.objects.filter(followed=jenny).count() == 2
+    client.force_login(jenny)
+    items = client.get("/api/v1/me/feed?limit=100").json()["items"]
+    assert {item["author"]["username"] for item in items} == followed
+    assert any(item["in_reply_to"] for item in items)
+    page = client.get("/me/following/").content.decode()
+    assert "Gwyn Trelawney" in page and "High water has passed" in page
+
+
+def test_a_second_run_posts_nothing_and_puts_back_a_follow():
+    demo_load()
+    counts = _row_counts()
+    jenny = Reader.objects.get(username="jenny")
+    Follow.objects.filter(follower=jenny, followed__username="gwyn").delete()
+
+    again = demo_load()
+
+    assert again.comments_posted == 0
+    assert _row_counts() == counts
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_bells_ring_for_what_happened_in_order():
+    """Each service call commits, and its fan-out runs before the next phase: jenny hears of
+    replies, reactions and new followers, and of the one comment a reader she follows posted
+    after she followed them (not of what they wrote before)."""
+    demo_load()
+    jenny = Reader.objects.get(username="jenny")
+    kinds = sorted(Notification.objects.filter(recipient=jenny).values_list("kind", flat=True))
+    assert kinds == [
+        "followed_reader_commented", "new_follower", "new_follower", "reaction", "reaction", "reply", "reply",
+        "reply",
+    ]  # fmt: skip
+    followed = Notification.objects.get(recipient=jenny, kind="followed_reader_commented")
+    assert followed.actor.username == "gwyn"
+    batched = Notification.objects.filter(recipient=jenny, kind="reaction").order_by("-count").first()
+    assert batched.count == 4
+    assert Notification.objects.filter(recipient__username="tamsin", kind="comment_featured").exists()
+    assert demo_load().notifications["jenny"] == 8  # a second run tells nobody anything twice

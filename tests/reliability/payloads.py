@@ -55,7 +55,7 @@ XSS: tuple[str, ...] = (
     f"<javascript:{ALERT}>",
     f"javascript:{ALERT}",
     f"[![x](javascript:{ALERT})](javascript:{ALERT})",
-    f"![x](https://xss.invalid/i.png\" onerror=\"{ALERT})",
+    f'![x](https://xss.invalid/i.png" onerror="{ALERT})',
     # Attribute-breaking quotes in URLs (Markdown links, autolinks, bare URLs).
     f'[quote](https://example.org/" onmouseover="{ALERT})',
     f"[quote](https://example.org/' onmouseover='{ALERT}')",
@@ -65,21 +65,21 @@ XSS: tuple[str, ...] = (
     f'https://example.org/"onmouseover="{ALERT}"',
     f"https://example.org/?q=<script>{ALERT}</script>",
     f"[x](https://example.org/`onmouseover=`{ALERT})",
-    f"mailto:x@example.org?subject=\"><img src=x onerror={ALERT}>",
+    f'mailto:x@example.org?subject="><img src=x onerror={ALERT}>',
     # Raw HTML.
     f"<script>{ALERT}</script>",
-    f"<SCRIPT SRC=https://xss.invalid/x.js></SCRIPT>",
+    "<SCRIPT SRC=https://xss.invalid/x.js></SCRIPT>",
     f"<svg onload={ALERT}>",
     f"<svg/onload={ALERT}>",
     f"<svg><script>{ALERT}</script></svg>",
-    f"<iframe src=\"javascript:{ALERT}\"></iframe>",
+    f'<iframe src="javascript:{ALERT}"></iframe>',
     "<iframe srcdoc=\"<script>alert('xss')</script>\"></iframe>",
     f"<img src=x onerror={ALERT}>",
-    f'<img src="https://xss.invalid/pixel.png">',
+    '<img src="https://xss.invalid/pixel.png">',
     f'<a href="javascript:{ALERT}">x</a>',
     f'<a href="&#x6A;avascript:{ALERT}">x</a>',
     f'<a href="jav&#x09;ascript:{ALERT}">x</a>',
-    f"<a href=\"https://example.org\" onclick=\"{ALERT}\">x</a>",
+    f'<a href="https://example.org" onclick="{ALERT}">x</a>',
     f"<details open ontoggle={ALERT}>",
     f"<input autofocus onfocus={ALERT}>",
     f"<video><source onerror={ALERT}></video>",
@@ -87,7 +87,7 @@ XSS: tuple[str, ...] = (
     "<object data=\"javascript:alert('xss')\"></object>",
     "<embed src=\"javascript:alert('xss')\">",
     '<base href="https://xss.invalid/">',
-    "<meta http-equiv=\"refresh\" content=\"0;url=javascript:alert('xss')\">",
+    '<meta http-equiv="refresh" content="0;url=javascript:alert(\'xss\')">',
     '<form action="https://xss.invalid/"><button>Win a prize</button></form>',
     "<style>@import 'https://xss.invalid/x.css';</style>",
     '<p style="background:url(https://xss.invalid/x.png)">styled</p>',
@@ -101,7 +101,7 @@ XSS: tuple[str, ...] = (
     f'<noscript><p title="</noscript><img src=x onerror={ALERT}>">',
     f"<!--<script>{ALERT}//-->",
     f"<![CDATA[<script>{ALERT}</script>]]>",
-    f"<b><i>unclosed <a href=\"https://example.org\">and <script>{ALERT}</script>",
+    f'<b><i>unclosed <a href="https://example.org">and <script>{ALERT}</script>',
     f"*emphasis <script>{ALERT}</script>*",
     f"`code <script>{ALERT}</script>`",
     f"- item <img src=x onerror={ALERT}>\n- [link](javascript:{ALERT})",
@@ -182,7 +182,7 @@ def everything() -> list[str]:
 # Over HTTP each string costs a request or three, so CI sends every XSS payload and tricky
 # string and every BLNS_STRIDE-th BLNS string (the whole list goes through the services and
 # the renderer in-process). RELIABILITY_FULL=1 (make soak) sends every string over HTTP too.
-BLNS_STRIDE = 4
+BLNS_STRIDE = 8
 
 
 def over_http() -> list[str]:
@@ -234,7 +234,11 @@ class _Inspector(HTMLParser):
         if tag == "meta" and (values.get("http-equiv") or "").lower() == "refresh":
             self.problems.append(f"meta refresh: {where}")
         outside = (values.get("href") or "").lower().startswith(("http:", "https:", "//"))
-        if tag == "link" and outside and (values.get("rel") or "").lower() in ("stylesheet", "preload", "import"):
+        if (
+            tag == "link"
+            and outside
+            and (values.get("rel") or "").lower() in ("stylesheet", "preload", "import")
+        ):
             self.problems.append(f"outside stylesheet: {where}")
         for name, value in attrs:
             name = name.lower()

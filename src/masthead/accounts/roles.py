@@ -13,7 +13,12 @@ STAFF_ROLES = (MODERATOR, EDITOR, ADMIN)
 # app_label -> model names whose add/change/delete/view permissions the role gets.
 _ROLE_MODELS: dict[str, dict[str, tuple[str, ...]]] = {
     READER: {},
-    MODERATOR: {"core": ("auditlogentry",)},
+    # The desk (/moderation/) checks the role itself; these let a moderator also use the
+    # admin's moderation settings and per-section/article modes.
+    MODERATOR: {
+        "core": ("auditlogentry",),
+        "moderation": ("moderationsettings", "sectionmoderation", "articlemoderation"),
+    },
     EDITOR: {
         "newsroom": (
             "section",
@@ -24,6 +29,9 @@ _ROLE_MODELS: dict[str, dict[str, tuple[str, ...]]] = {
             "liveupdate",
             "supportappeal",
         ),
+        # When an article's comments close (Thread.closes_at), and its moderation mode.
+        "comments": ("thread",),
+        "moderation": ("articlemoderation",),
         "core": ("auditlogentry",),
     },
     ADMIN: {},

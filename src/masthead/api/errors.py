@@ -4,7 +4,7 @@ import functools
 import logging
 
 from asgiref.sync import iscoroutinefunction
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponseNotAllowed
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -79,6 +79,11 @@ def install(api: NinjaAPI) -> None:
     @api.exception_handler(PermissionDenied)
     def on_forbidden(request: HttpRequest, exc: PermissionDenied):
         return respond(request, error_body("forbidden", "You may not do that."), 403)
+
+    @api.exception_handler(RequestDataTooBig)
+    def on_too_large(request: HttpRequest, exc: RequestDataTooBig):
+        # A body over DATA_UPLOAD_MAX_MEMORY_SIZE is the client's doing, not ours (was a 500).
+        return respond(request, error_body("too_large", "The request body is too large."), 413)
 
     @api.exception_handler(Exception)
     def on_unexpected(request: HttpRequest, exc: Exception):

@@ -1,8 +1,10 @@
 """`/api/v1/articles/{slug}/comments` and `/api/v1/comments/{id}…`: the conversation's JSON API."""
 
+import json
 from datetime import datetime
 from typing import Literal
 
+from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
@@ -12,7 +14,6 @@ from masthead.comments import selectors, services
 from masthead.comments.models import Comment
 from masthead.comments.serialize import comment_dict
 from masthead.core.idempotency import key_from_request
-from masthead.newsroom.selectors import article_get_visible
 
 router = Router(tags=["comments"])
 
@@ -104,10 +105,27 @@ class PageQuery(Schema):
     limit: int = Field(20, ge=1, le=100)
 
 
-def _out(request: HttpRequest, comment: Comment) -> dict:
-    data = comment_dict(comment)
-    data["url"] = request.build_absolute_uri(data["url"])
-    return data
+def _out(request: HttpRequest, comment: Comment, article_url: str | None = None) -> dict:
+    """``article_url``: the article's absolute URL, when the caller serializes many comments
+    of one article (built once, instead of a ``reverse()`` and a URI per comment)."""
+    if article_url is None:
+        data = comment_dict(comment)
+        data["url"] = request.build_absolute_uri(data["url"])
+        return data
+    return comment_dict(comment, url=f"{article_url}?comment={comment.pk}#comment-{comment.pk}")
+
+
+def _article_url(request: HttpRequest, article) -> str:
+    return request.build_absolute_uri(article.get_absolute_url())
+
+
+def _json(data: dict) -> HttpResponse:
+    """A list built here from the documented schema's own fields, written out directly:
+    validating hundreds of rows against the response model again costs more than building
+    them (the OpenAPI document still describes the response)."""
+    return HttpResponse(
+        json.dumps(data, cls=DjangoJSONEncoder), content_type="application/json; charset=utf-8"
+    )
 
 
 def _visible(request: HttpRequest, comment_id: int) -> Comment:
@@ -131,20 +149,29 @@ def _one(request: HttpRequest, comment: Comment) -> dict:
     ),
 )
 def list_comments(request: HttpRequest, slug: str, query: Query[ThreadQuery]):
-    article = article_get_visible(viewer=request.user, slug=slug)
+    article = selectors.article_for_comments(viewer=request.user, slug=slug)
     page = selectors.thread_page(
         article=article, viewer=request.user, sort=query.sort, cursor=query.cursor, limit=query.limit
     )
     state = selectors.comments_state(article)
-    return {
-        "items": [
-            {**_out(request, c), "replies": [_out(request, r) for r in c.shown_replies]} for c in page.items
-        ],
-        "next_cursor": page.next_cursor,
-        "comment_count": selectors.article_comment_count(article),
-        "comments_open": state.open,
-        "closes_at": state.closes_at,
-    }
+    url = _article_url(request, article)
+    response = _json(
+        {
+            "items": [
+                {**_out(request, c, url), "replies": [_out(request, r, url) for r in c.shown_replies]}
+                for c in page.items
+            ],
+            "next_cursor": page.next_cursor,
+            "comment_count": selectors.article_comment_count(article),
+            "comments_open": state.open,
+            "closes_at": state.closes_at,
+        }
+    )
+    if query.cursor is None and not request.user.is_authenticated:
+        # The same for every anonymous reader (the first page is cached until the thread
+        # changes): the edge cache (core.edgecache) may answer it from memory.
+        response["X-Page-Cache"] = "api"
+    return response
 
 
 @router.post(
@@ -164,7 +191,7 @@ def list_comments(request: HttpRequest, slug: str, query: Query[ThreadQuery]):
 )
 def post_comment(request: HttpRequest, slug: str, payload: CommentIn, response: HttpResponse):
     key = key_from_request(request)
-    article = article_get_visible(viewer=request.user, slug=slug)
+    article = selectors.article_for_comments(viewer=request.user, slug=slug)
     posted = services.comment_post(
         article=article,
         author=request.user,
@@ -172,7 +199,12 @@ def post_comment(request: HttpRequest, slug: str, payload: CommentIn, response: 
         parent_id=payload.parent_id,
         idempotency_key=key,
     )
-    body = {**_one(request, posted.comment), "moderation": posted.moderation}
+    comment = posted.comment
+    if not hasattr(comment, "badges"):  # not decorated for the live event already
+        # Its author is the caller: nothing to check, and no reaction of theirs to find
+        # (readers cannot react to their own comments).
+        selectors.decorate([comment], article=comment.article, viewer=None)
+    body = {**_out(request, comment), "moderation": posted.moderation}
     if not posted.created:
         response["Idempotent-Replayed"] = "true"
     return Status(201, body)
@@ -193,7 +225,8 @@ def get_comment(request: HttpRequest, comment_id: int):
 def list_replies(request: HttpRequest, comment_id: int, query: Query[PageQuery]):
     parent = _visible(request, comment_id)
     page = selectors.replies_page(parent=parent, viewer=request.user, cursor=query.cursor, limit=query.limit)
-    return {"items": [_out(request, c) for c in page.items], "next_cursor": page.next_cursor}
+    url = _article_url(request, parent.article)
+    return _json({"items": [_out(request, c, url) for c in page.items], "next_cursor": page.next_cursor})
 
 
 @router.patch(

@@ -129,6 +129,19 @@ def with_comment_stats(articles: QuerySet) -> QuerySet:
     )
 
 
+def article_for_comments(*, viewer, slug: str) -> Article:
+    """The article a comments call is about, by slug, with the visibility rule of
+    ``newsroom.selectors.article_get_visible`` (published, or an editor previewing) but none
+    of its byline and tag prefetches: one query, with ``comment_count`` and
+    ``comment_closes_at`` annotated."""
+    from masthead.newsroom.selectors import can_preview
+
+    article = with_comment_stats(Article.objects.filter(slug=slug)).first()
+    if article is None or not (article.is_published or can_preview(viewer)):
+        raise NotFound("No article by that name.")
+    return article
+
+
 def article_comment_count(article: Article) -> int:
     count = getattr(article, "comment_count", None)
     if count is None:

@@ -14,8 +14,9 @@ def author_dict(comment: Comment) -> dict | None:
     }
 
 
-def comment_dict(comment: Comment) -> dict:
-    """``comment`` decorated by ``selectors.decorate`` (badges, reacted)."""
+def comment_dict(comment: Comment, *, url: str | None = None) -> dict:
+    """``comment`` decorated by ``selectors.decorate`` (badges, reacted); ``url``: its
+    permalink when the caller already has it (``get_absolute_url()`` otherwise)."""
     deleted = comment.is_deleted
     return {
         "id": comment.pk,
@@ -32,5 +33,5 @@ def comment_dict(comment: Comment) -> dict:
         "reply_count": comment.reply_count,
         "featured": comment.featured_at is not None,
         "deleted": deleted,
-        "url": comment.get_absolute_url(),
+        "url": url if url is not None else comment.get_absolute_url(),
     }

@@ -210,13 +210,16 @@ def comment_post(
             **stamp,
         )
         if comment.is_published:
-            _count_published(comment, +1)
             _publish(comment, "comment.published")
             signals.send_on_commit(signals.comment_published, comment=comment)
         elif comment.status == Comment.Status.REJECTED:
             reason = comment.moderation_reason
             signals.send_on_commit(signals.comment_rejected, comment=comment, reason=reason)
         _invalidate(article.pk)
+        if comment.is_published:
+            # Last: every comment on the article updates the thread's row, which stays
+            # locked until the commit, so nothing else is done while holding it.
+            _count_published(comment, +1)
         return comment
 
     comment, created = idempotent_create(
@@ -473,7 +476,7 @@ def report_create(*, comment: Comment, reader, reason: str, note: str = "") -> t
     comment = _fresh(comment)
     if reason not in Report.Reason.values:
         raise _invalid("reason", f"Choose one of: {', '.join(Report.Reason.values)}.")
-    note = " ".join((note or "").split())
+    note = " ".join((note or "").replace("\x00", "").split())  # PostgreSQL refuses NUL in text
     if len(note) > 500:
         raise _invalid("note", "Keep the note under 500 characters.")
     if comment.is_deleted:

@@ -334,6 +334,10 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = EditForm(initial={"body": comment.body})
     decorated = _decorated(request, comment)
     if not decorated.can_edit:
+        # Bound, so it can carry the error (add_error on an unbound form raised: a 500 for
+        # anyone opening the edit link of a comment they may not, or no longer, edit).
+        form = EditForm({"body": comment.body})
+        form.is_valid()
         form.add_error(
             None,
             "You can no longer edit this comment."

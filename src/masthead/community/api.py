@@ -1,7 +1,7 @@
 """Follows, ignores and notifications: the community's part of the JSON API."""
 
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
@@ -83,7 +83,10 @@ class NotificationListOut(Schema):
 class MarkReadIn(Schema):
     model_config = ConfigDict(extra="forbid", populate_by_name=False)
 
-    ids: list[int] | None = Field(None, max_length=500, description="Mark these read.")
+    # Ids a database can hold (SQLite raised OverflowError past 64 bits: a 500).
+    ids: list[Annotated[int, Field(ge=1, le=2**63 - 1)]] | None = Field(
+        None, max_length=500, description="Mark these read."
+    )
     everything: bool = Field(False, alias="all", description="Mark every notification read.")
 
 

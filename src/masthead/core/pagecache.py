@@ -14,6 +14,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 
+from masthead.core import edgecache
+
 
 def _version_key(name: str) -> str:
     return f"pagever:{name}"
@@ -36,6 +38,7 @@ def versions(names: Iterable[str]) -> list[str]:
 def bump(*names: str) -> None:
     """Make every cached page showing any of ``names`` stale."""
     cache.set_many({_version_key(n): str(time.time_ns()) for n in names}, timeout=None)
+    edgecache.forget()  # this process's in-memory copies, at once (others' expire shortly)
 
 
 def _personal(request: HttpRequest) -> bool:

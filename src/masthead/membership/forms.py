@@ -37,10 +37,12 @@ class DonationForm(forms.Form):
         if other or choice == "other":
             try:
                 value = Decimal(other.replace(",", "").lstrip("£$€"))
+                # Infinity, sNaN and 1e999999 pass Decimal() but not quantize() (was a 500).
+                whole_pence = value.is_finite() and value == value.quantize(Decimal("0.01"))
             except InvalidOperation:
                 self.add_error("other_amount", "Write an amount such as 12 or 12.50.")
                 return data
-            if value != value.quantize(Decimal("0.01")) or value <= 0:
+            if not whole_pence or value <= 0:
                 self.add_error("other_amount", "Write an amount such as 12 or 12.50.")
                 return data
             data["amount_minor"] = int(value * 100)

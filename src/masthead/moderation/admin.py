@@ -1,4 +1,4 @@
-"""Moderation settings in the admin (the moderators' own settings page comes in phase 2).
+"""Moderation settings in the admin (moderators also have their own page: /moderation/settings/).
 
 Writes go through ``moderation.services`` so they are validated the same way as through
 the API and written to the audit log.

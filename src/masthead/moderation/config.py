@@ -121,9 +121,20 @@ class ModerationConfig:
 
 
 def from_database() -> ModerationConfig:
+    """Two queries: the settings row (its defaults when none was saved yet) and every
+    section's and article's own mode."""
+    from django.db.models import F, Value
+
     from masthead.moderation.models import ArticleModeration, ModerationSettings, SectionModeration
 
-    row = ModerationSettings.load()
+    row = ModerationSettings.read()
+    sections = SectionModeration.objects.annotate(kind=Value("section"), target=F("section_id"))
+    articles = ArticleModeration.objects.annotate(kind=Value("article"), target=F("article_id"))
+    modes: dict[str, dict[int, str]] = {"section": {}, "article": {}}
+    for kind, target, mode in sections.values_list("kind", "target", "mode").union(
+        articles.values_list("kind", "target", "mode"), all=True
+    ):
+        modes[kind][target] = mode
     return ModerationConfig.build(
         mode=row.mode,
         banned_words=row.banned_words,
@@ -137,8 +148,8 @@ def from_database() -> ModerationConfig:
         rejection_rate_threshold=row.rejection_rate_threshold,
         rejection_rate_min_comments=row.rejection_rate_min_comments,
         report_threshold=row.report_threshold,
-        section_modes=dict(SectionModeration.objects.values_list("section_id", "mode")),
-        article_modes=dict(ArticleModeration.objects.values_list("article_id", "mode")),
+        section_modes=modes["section"],
+        article_modes=modes["article"],
     )
 
 

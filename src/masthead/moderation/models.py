@@ -101,8 +101,14 @@ class ModerationSettings(BaseModel):
 
     @classmethod
     def load(cls) -> "ModerationSettings":
+        """The row, created with the defaults if there is none yet (for writes)."""
         row, _ = cls.objects.get_or_create(pk=cls.SINGLETON_ID)
         return row
+
+    @classmethod
+    def read(cls) -> "ModerationSettings":
+        """The row, or the defaults unsaved (for reads: a read never writes)."""
+        return cls.objects.filter(pk=cls.SINGLETON_ID).first() or cls(pk=cls.SINGLETON_ID)
 
 
 class SectionModeration(BaseModel):

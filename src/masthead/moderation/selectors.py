@@ -65,7 +65,7 @@ def _lines(text: str) -> list[str]:
 def moderation_settings(*, viewer) -> dict:
     """The settings as moderators see and edit them (403 for anyone else)."""
     require_moderator(viewer)
-    row = ModerationSettings.load()
+    row = ModerationSettings.read()
     return {
         "mode": row.mode,
         "banned_words": _lines(row.banned_words),

@@ -44,7 +44,7 @@ MAX_TERM_LENGTH = 100
 MAX_DOMAINS = 500
 INHERIT = "inherit"
 
-_NUMBERS = {
+NUMBER_FIELDS = {
     # field: (type, minimum, maximum)
     "toxicity_threshold": (float, 0.01, 1.0),
     "new_reader_count": (int, 0, 100),
@@ -54,7 +54,7 @@ _NUMBERS = {
     "report_threshold": (int, 1, 100),
 }
 _WORD_LISTS = ("banned_words", "suspect_words", "allowed_words")
-SETTINGS_FIELDS = ("mode", "link_policy", "link_allowlist", *_WORD_LISTS, *_NUMBERS)
+SETTINGS_FIELDS = ("mode", "link_policy", "link_allowlist", *_WORD_LISTS, *NUMBER_FIELDS)
 
 
 class _Errors(dict):
@@ -109,7 +109,7 @@ def _domains(values, errors: _Errors) -> str | None:
 
 
 def _number(name: str, value, errors: _Errors):
-    kind, low, high = _NUMBERS[name]
+    kind, low, high = NUMBER_FIELDS[name]
     if isinstance(value, bool) or not isinstance(value, int | float) or (kind is int and value != int(value)):
         errors.add(name, "A whole number." if kind is int else "A number.")
         return None

@@ -28,7 +28,9 @@ def warm_scorer() -> None:
         warm = getattr(scorer, "warm", None)
         if callable(warm):
             warm()
-    except Exception as exc:  # the toxicity rule reports an unusable scorer per comment (fail open to pending)
+    except (
+        Exception
+    ) as exc:  # the toxicity rule reports an unusable scorer per comment (fail open to pending)
         log.warning("Could not load the toxicity scorer ahead of traffic: %s", exc)
 
 

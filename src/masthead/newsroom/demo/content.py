@@ -44,7 +44,9 @@ class AuthorSpec:
     name: str
     job_title: str
     bio: str
-    account: str = ""  # label of the demo account this journalist comments with
+    # The account this journalist comments with: a demo account's label, or the username of
+    # one of the conversation's voices (conversation.VOICES).
+    account: str = ""
 
 
 @dataclass(frozen=True)
@@ -232,6 +234,7 @@ AUTHORS: tuple[AuthorSpec, ...] = (
             "marine biologist before turning to journalism, and still swims in the harbour most mornings, "
             "spill map permitting."
         ),
+        account="priya",
     ),
     AuthorSpec(
         slug="tomasz-wojcik",

@@ -49,6 +49,12 @@ class Command(BaseCommand):
         )
         out(f"  {s.images} hero images ({s.images_drawn} drawn this run)")
         out(f"  This run: {s.articles_created} articles created, {s.articles_updated} updated.")
+        if s.comments:
+            unread = ", ".join(f"{name} {count}" for name, count in (s.notifications or {}).items() if count)
+            out(
+                f"  {s.comments} reader comments ({s.comments_posted} posted this run), {s.follows} follows; "
+                f"unread notifications: {unread or 'none'}"
+            )
         out("")
         out("Demo accounts (their passwords are public: use them on your own machine only)")
         rows = [("Account", "Username", "Password", "Role")]
@@ -57,6 +63,10 @@ class Command(BaseCommand):
         for number, row in enumerate(rows):
             line = "  " + "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True))
             out(self.style.MIGRATE_HEADING(line.rstrip()) if number == 0 else line.rstrip())
+        if s.voices:
+            out("")
+            out("Readers in the conversation (no password: sign in as jenny or howard to join in)")
+            out("  " + ", ".join(f"{v.username} ({v.display_name})" for v in s.voices))
         out("")
         out(f"Site:   {settings.SITE_URL}/")
         out(f"Admin:  {settings.SITE_URL}/admin/  (sign in as the editor)")
