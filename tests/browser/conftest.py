@@ -7,6 +7,7 @@ or the one named by ``CHROMIUM_PATH``. Without one they fail, saying so, unless
 
 import os
 import shutil
+import time
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -103,3 +104,11 @@ def tab(browser):
     )
     yield tab
     context.close()
+
+
+@pytest.fixture(autouse=True)
+def _let_requests_settle(transactional_db):
+    """Before the database is flushed, give requests the page left in flight (a live client's
+    poll) a moment to finish: flushing under them fails with "database table is locked"."""
+    yield  # set up after the database, so this runs before its flush
+    time.sleep(1.0)
