@@ -225,11 +225,13 @@ def explain(me) -> dict:
     for name, cursor in (("first page", None), ("next page", first.next_cursor)):
         after = decode_cursor(cursor, 2, scope=",".join(sources.LIST_ORDER)) if cursor else None
         with connection.cursor() as db:
-            sql, params = sources.feed_sql("threshold", follower_id=me.pk, after=after, size=21)
+            # As sources._feed_ids asks: T ranked THRESHOLD_RANK pages down, then a page since T.
+            rank = 21 * sources.THRESHOLD_RANK
+            sql, params = sources.feed_sql("threshold", follower_id=me.pk, after=after, size=rank)
             db.execute(sql, params)
             (since,) = db.fetchone()
-            for step, extra in (("threshold", {}), ("page", {"since": since})):
-                sql, params = sources.feed_sql(step, follower_id=me.pk, after=after, size=21, **extra)
+            for step, size, extra in (("threshold", rank, {}), ("page", 21, {"since": since})):
+                sql, params = sources.feed_sql(step, follower_id=me.pk, after=after, size=size, **extra)
                 db.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, params)
                 plans[f"{name}, {step}"] = [row[0] for row in db.fetchall()]
     return plans

@@ -243,14 +243,20 @@ algorithm = pbkdf2
 """
 
 
-def isso(root: Path, venv: Path, workers: int = 2) -> Server:
-    """Isso under its own gunicorn (sync workers), on SQLite in ``root``."""
+def isso_config(root: Path) -> tuple[Path, int]:
+    """Isso's configuration in ``root`` (SQLite there too) and the free port it will use."""
     root.mkdir(parents=True, exist_ok=True)
     port = free_port()
     conf = root / "isso.cfg"
     # "host" is the website Isso serves comments for; Isso only checks it answers (a HEAD
     # at start, a warning if not) and threads are created with an explicit title.
     conf.write_text(ISSO_CONF.format(db=root / "comments.db", host=f"http://127.0.0.1:{port}/", port=port))
+    return conf, port
+
+
+def isso(root: Path, venv: Path, workers: int = 2, configured: tuple[Path, int] | None = None) -> Server:
+    """Isso under its own gunicorn (sync workers), on SQLite in ``root``."""
+    conf, port = configured or isso_config(root)
     env = {"PATH": os.environ.get("PATH", ""), "ISSO_SETTINGS": str(conf), "LANG": "C.UTF-8"}
     argv = [
         str(venv / "bin" / "gunicorn"),
