@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 LINT_PATHS := $(wildcard src tests bench)
 
-.PHONY: install run serve demo test test-fast lint format bench clean eval-moderation
+.PHONY: install run serve demo test test-fast lint format bench clean eval-moderation soak
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $$(scripts/find-python.sh) -m venv $(VENV)
@@ -64,3 +64,12 @@ bench: install
 bench-community: install
 	$(BIN)/python bench/community_feed.py
 	$(BIN)/python bench/community_fanout.py
+
+# Reliability under load (docs/reliability.md): SOAK_SECONDS (600) of mixed traffic against
+# uvicorn with its own PostgreSQL and Redis; error rate, p99 per route and memory are written
+# to docs/reliability.md. Then the slower passes of the reliability suite: every BLNS string
+# over HTTP, schemathesis with 100 examples per operation, and the fault tests.
+soak: install
+	$(BIN)/python bench/soak.py --seconds $${SOAK_SECONDS:-600} --write
+	RELIABILITY_FULL=1 SCHEMATHESIS=1 SCHEMATHESIS_EXAMPLES=$${SCHEMATHESIS_EXAMPLES:-100} RELIABILITY_FAULTS=1 \
+		$(BIN)/pytest tests/reliability -p no:cacheprovider $(PYTEST_ARGS)

@@ -454,3 +454,14 @@ def test_page_as_every_caller(page, world, settings):
                 )
             assert_no_leak(posted, world, caller)
             transaction.set_rollback(True)
+
+
+def test_the_fingerprint_sees_any_change(world):
+    """The 'nothing changed' checks above can fail: one new row, or one changed field, shows."""
+    from masthead.accounts.models import Reader
+
+    before = state()
+    factories.reader(username="newcomer")
+    after_insert = state()
+    Reader.objects.filter(username="someone").update(bio="Changed.")
+    assert len({before, after_insert, state()}) == 3

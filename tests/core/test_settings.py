@@ -229,9 +229,10 @@ def test_local_memory_cache_by_default_and_redis_when_configured(data_dir):
 
     assert local["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache"
     assert redis == {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "masthead.core.cache.ResilientRedisCache",  # RedisCache that survives an outage
         "LOCATION": "redis://cache.example.org:6379/2",
         "KEY_PREFIX": "valley",
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
     }
 
 

@@ -56,4 +56,5 @@ Arguments: ``sender`` (the Comment class), ``comment`` (the Comment).
 def send_on_commit(signal: Signal, **kwargs) -> None:
     from masthead.comments.models import Comment
 
-    transaction.on_commit(lambda: signal.send(sender=Comment, **kwargs))
+    # robust: a receiver failing after the commit is logged, not a 500 for a stored comment.
+    transaction.on_commit(lambda: signal.send(sender=Comment, **kwargs), robust=True)

@@ -148,6 +148,10 @@ _LISTED_FIELDS = (
     "parent__author__id", "parent__author__username", "parent__author__display_name",
 )  # fmt: skip
 LIST_ORDER = ("-created_at", "-id")
+# The feed's T is the latest comment ranked this many pages down among the readers followed:
+# a few of the newest may be on a story no longer public, and a page's worth more costs a
+# few index rows, where looking again costs two queries.
+THRESHOLD_RANK = 2
 
 
 def _listed():
@@ -252,9 +256,7 @@ def _feed_ids(*, follower_id: int, after: list | None, size: int) -> list[int]:
             cursor.execute(sql, params)
             return cursor.fetchall()
 
-    # T from twice the page: a few of the newest may be on a story no longer public, and
-    # reading a page's worth more costs a few index rows, where a second try costs a query.
-    rank = size * 2
+    rank = size * THRESHOLD_RANK
     for _ in range(3):
         found = run(*feed_sql("threshold", follower_id=follower_id, after=after, size=rank))
         threshold = found[0][0] if found else None

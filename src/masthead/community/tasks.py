@@ -29,7 +29,9 @@ EMAIL_CHUNK = 200  # notifications per email task: one SMTP connection each
 
 def enqueue_on_commit(queued_task, **kwargs) -> None:
     """Queue ``queued_task`` once the current transaction commits (at once outside one)."""
-    transaction.on_commit(lambda: queued_task.enqueue(**kwargs))
+    # robust: the write it follows has committed; failing to queue (a full disk, a database
+    # blip) is logged, never turned into a 500 for a request whose write succeeded.
+    transaction.on_commit(lambda: queued_task.enqueue(**kwargs), robust=True)
 
 
 def _email_soon(notification_ids: list[int]) -> None:

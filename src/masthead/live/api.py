@@ -9,6 +9,7 @@ connection caps, a WSGI server).
 from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.core.handlers.asgi import ASGIRequest
+from django.db import connection
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from ninja import Query, Router, Schema
 from pydantic import Field
@@ -111,7 +112,7 @@ _STREAM_DOC = {
 )
 async def article_events(request: HttpRequest, slug: str, query: Query[EventsQuery]):
     after = _last_event_id(request, query.last_event_id)
-    stream = await sync_to_async(selectors.article_stream_get)(viewer=request.user, slug=slug)
+    stream = await sync_to_async(_stream_get)(viewer=request.user, slug=slug)
     if not isinstance(request, ASGIRequest):
         return await sync_to_async(_short_poll)(stream, after)
     slot = slots.acquire(client_ip(request))
@@ -145,6 +146,19 @@ def article_events_poll(request: HttpRequest, slug: str, query: Query[PollQuery]
         "more": more,
         "poll_seconds": 0 if more else _poll(),
     }
+
+
+def _stream_get(*, viewer, slug: str) -> str:
+    """The stream to follow, and the database connection given back at once: a stream stays
+    open for up to LIVE_STREAM_MAX_SECONDS, and Django returns a request's connection only
+    when its response closes, so each open stream held one (the soak: 50 live readers took
+    the whole pool and every other request waited; without a pool, PostgreSQL's
+    max_connections)."""
+    try:
+        return selectors.article_stream_get(viewer=viewer, slug=slug)
+    finally:
+        if not connection.in_atomic_block:  # (a test's transaction: leave it be)
+            connection.close()
 
 
 def _short_poll(stream: str, after: str | None) -> HttpResponse:
