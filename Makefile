@@ -25,7 +25,7 @@ run: demo
 
 test: install
 	scripts/ensure-chromium.sh
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $${TEST_WORKERS:-auto} --dist loadfile $(PYTEST_ARGS)
 
 test-fast: install
 	$(BIN)/pytest -m "not browser" $(PYTEST_ARGS)

@@ -1,6 +1,8 @@
 import os
+from urllib.parse import urlsplit
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 
 from tests import factories
@@ -9,6 +11,40 @@ from tests.smtp import SmtpServer
 # Playwright's sync API runs an event loop in the test thread; Django's ORM refuses to run
 # beside one unless told that this thread is only a test driver.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def _redis_database_per_worker() -> None:
+    """`make test` runs the suite in pytest-xdist workers (gw0, gw1, …). Each gets a Redis
+    database of its own, the configured one plus its number, since tests clear the cache
+    (FLUSHDB) and read the live bus's streams. Set here, before anything has connected, and
+    in the environment for the servers some tests start."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if not settings.REDIS_URL or not worker.startswith("gw"):
+        return
+    url = urlsplit(settings.REDIS_URL)
+    number = int(url.path.strip("/") or 0) + int(worker.removeprefix("gw"))
+    moved = url._replace(path=f"/{number}").geturl()
+    settings.REDIS_URL = os.environ["REDIS_URL"] = moved
+    for alias in settings.CACHES.values():
+        if alias.get("LOCATION") == url.geturl():
+            alias["LOCATION"] = moved
+
+
+_redis_database_per_worker()
+
+
+def _connection_per_thread() -> None:
+    """On PostgreSQL the app keeps a connection pool by default (settings.DATABASE_POOL).
+    Tests start threads that end without handing their connection back as a finished
+    request does (live servers, racing requests, ASGI calls), and a pool of ten runs dry
+    within a session: the suite keeps a connection per thread instead. The servers that
+    tests/reliability/test_faults.py and bench/soak.py start run with the default pool."""
+    database = settings.DATABASES["default"]
+    if database.get("OPTIONS", {}).pop("pool", None) is not None:
+        database["CONN_MAX_AGE"] = 60
+
+
+_connection_per_thread()
 
 
 @pytest.fixture(autouse=True)
