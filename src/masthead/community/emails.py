@@ -7,9 +7,9 @@ links and images), a one-click unsubscribe (``List-Unsubscribe`` and
 header value is built here from single-line text, so nothing a reader typed can add a
 header of its own.
 
-Sending claims the notifications first (``email_pending`` off, in one transaction), so a
-task that runs twice, or two workers, send each email once; a failed send puts the claim
-back for the next attempt.
+Sending claims each notification (``email_pending`` off) just before its email goes, so a
+task that runs twice, two workers, or a task run again after its worker died send each
+email once; a failed send puts the claim back for the next attempt.
 """
 
 import logging
@@ -204,25 +204,44 @@ def _unclaim(ids: list[int]) -> None:
     Notification.objects.filter(pk__in=ids).update(email_pending=True, emailed_at=None)
 
 
+def _claim_one(pk: int) -> bool:
+    """Take one waiting notification for this sender alone: of two senders (a task run
+    twice, two workers), the conditional update lets one win."""
+    taken = Notification.objects.filter(pk=pk, email_pending=True)
+    return bool(taken.update(email_pending=False, emailed_at=timezone.now()))
+
+
 def send_now(*, notification_ids: list[int]) -> int:
-    """Email the ``email_now`` notifications named, each once; returns how many were sent."""
-    claimed = _claim(
-        Notification.objects.filter(pk__in=notification_ids, delivery=Channel.EMAIL_NOW, email_pending=True)
+    """Email the ``email_now`` notifications named, each once; returns how many were sent.
+
+    Each is claimed just before its message goes, over one connection, so a task whose
+    worker dies half-way leaves the rest waiting for its next run (``core/tasks_recovery``),
+    which sends those and nothing twice. Only the message in flight when the worker died
+    may be lost: whether the mail server took it cannot be known."""
+    waiting = list(
+        Notification.objects.filter(
+            pk__in=notification_ids, delivery=Channel.EMAIL_NOW, email_pending=True
+        ).select_related("recipient", "actor", "article")
     )
-    if not claimed:
+    if not waiting:
         return 0
-    notifications = list(
-        Notification.objects.filter(pk__in=claimed).select_related("recipient", "actor", "article")
-    )
-    messages = [notification_message(n) for n in _still_wanted(notifications)]
-    if not messages:
-        return 0
-    try:
-        return mailers.default.send_messages(messages) or 0
-    except Exception:
-        _unclaim(claimed)
-        log.exception("could not email %d notification(s)", len(messages))
-        raise
+    wanted = _still_wanted(waiting)
+    dropped = {n.pk for n in waiting} - {n.pk for n in wanted}
+    if dropped:  # no longer wanted: nothing to send, now or later
+        Notification.objects.filter(pk__in=dropped, email_pending=True).update(email_pending=False)
+    sent = 0
+    with mailers.default as connection:
+        for notification in wanted:
+            message = notification_message(notification)
+            if not _claim_one(notification.pk):
+                continue  # another sender has it
+            try:
+                sent += connection.send_messages([message]) or 0
+            except Exception:
+                _unclaim([notification.pk])
+                log.exception("could not email notification %s (%d sent before it)", notification.pk, sent)
+                raise
+    return sent
 
 
 def _today():

@@ -1,11 +1,13 @@
 """Background work for the community: notification fan-out, emails, the daily digest.
 
-Nothing here runs in a request. Services and signal receivers queue these after their
-transaction commits (``enqueue_on_commit``), so a reader with 50,000 followers posting a
-comment gets their answer as fast as anyone: the request queues one task, and the workers
-walk the followers in batches (``COMMUNITY_FANOUT_BATCH_SIZE``), each batch one task
-that queues the next. Every task may run twice without telling anyone twice
-(``community.fanout``, ``community.emails``).
+Nothing here runs in a request. Services and signal receivers queue these with their
+transaction (``enqueue_on_commit``: in it with the database queue, after it otherwise),
+so a reader with 50,000 followers posting a comment gets their answer as fast as anyone:
+the request queues one task, and the workers walk the followers in batches
+(``COMMUNITY_FANOUT_BATCH_SIZE``), each batch one task that queues the next. Every task
+may run twice without telling anyone twice (``community.fanout``, ``community.emails``):
+a task whose worker died is run again (``core/tasks_recovery``), and two workers may
+happen on the same batch.
 
 The daily digest: ``masthead send_digests`` (from cron, once a day) queues
 ``send_daily_digests``, which queues one ``send_digest`` per reader with something waiting.
@@ -16,7 +18,7 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, router, transaction
 from django.tasks import task
 from django.utils import timezone
 
@@ -28,10 +30,31 @@ EMAIL_CHUNK = 200  # notifications per email task: one SMTP connection each
 
 
 def enqueue_on_commit(queued_task, **kwargs) -> None:
-    """Queue ``queued_task`` once the current transaction commits (at once outside one)."""
+    """Queue ``queued_task`` with the current transaction's writes, or once it commits.
+
+    With the database queue on the database being written (the default setup), inside a
+    transaction, the task's row is written in that transaction: it commits with the write
+    or not at all (an outbox), so a crash or a failed insert between the commit and the
+    queuing cannot lose it. Any other backend (Redis, the tests' ImmediateBackend, a queue
+    on another database) is queued after the commit, and never before: a worker must not
+    run a task about a row it cannot see yet."""
+    if _queues_in_this_transaction(queued_task):
+        queued_task.enqueue(**kwargs)
+        return
     # robust: the write it follows has committed; failing to queue (a full disk, a database
     # blip) is logged, never turned into a 500 for a request whose write succeeded.
     transaction.on_commit(lambda: queued_task.enqueue(**kwargs), robust=True)
+
+
+def _queues_in_this_transaction(queued_task) -> bool:
+    from django_tasks_db.backend import DatabaseBackend
+    from django_tasks_db.models import DBTaskResult
+
+    backend = getattr(queued_task, "get_backend", None)  # anything with .enqueue() will do
+    if backend is None or not isinstance(backend(), DatabaseBackend):
+        return False
+    using = router.db_for_write(DBTaskResult)
+    return using == DEFAULT_DB_ALIAS and transaction.get_connection(using).in_atomic_block
 
 
 def _email_soon(notification_ids: list[int]) -> None:
