@@ -3,7 +3,7 @@ import redis
 
 from masthead.live.bus import InProcessBus, get_bus, reset_bus
 from tests import factories
-from tests.live.buses import TEST_PREFIX, TEST_REDIS_URL, TestRedisBus
+from tests.live.buses import TEST_PREFIX, TEST_REDIS_URL, TestRedisBus, mark_nothing_held
 
 BUSES = {
     "inprocess": "masthead.live.bus.InProcessBus",
@@ -22,6 +22,7 @@ def _forget_test_streams() -> None:
 @pytest.fixture
 def redis_bus():
     _forget_test_streams()
+    mark_nothing_held()
     bus = TestRedisBus()
     yield bus
     bus.close()
@@ -48,6 +49,7 @@ def bus(bus_name, request):
 def configured_bus(bus_name, settings):
     """Each implementation in turn, as the configured bus (what views and services use)."""
     _forget_test_streams()
+    mark_nothing_held()
     settings.LIVE_EVENT_BUS = BUSES[bus_name]
     reset_bus()
     yield get_bus()

@@ -17,8 +17,9 @@ from pydantic import Field
 from masthead.accounts.client import client_ip
 from masthead.core.errors import MastheadError
 from masthead.live import selectors
-from masthead.live.bus import get_bus, is_event_id
+from masthead.live.bus import BusUnavailable, get_bus, is_event_id
 from masthead.live.caps import slots
+from masthead.live.events import page_cursor
 from masthead.live.sse import OPEN_EVENT, EventStream, encode, encode_events
 
 router = Router(tags=["live"])
@@ -115,6 +116,8 @@ async def article_events(request: HttpRequest, slug: str, query: Query[EventsQue
     stream = await sync_to_async(_stream_get)(viewer=request.user, slug=slug)
     if not isinstance(request, ASGIRequest):
         return await sync_to_async(_short_poll)(stream, after)
+    if after is None:
+        after = await _newest(stream)
     slot = slots.acquire(client_ip(request))
     response = StreamingHttpResponse(
         EventStream(bus=get_bus(), stream=stream, after=after, slot=slot),
@@ -136,9 +139,16 @@ def article_events_poll(request: HttpRequest, slug: str, query: Query[PollQuery]
     bus = get_bus()
     after = query.after or query.last_event_id
     response["Cache-Control"] = "no-cache"
-    if after is None:
-        return {"events": [], "last_event_id": bus.latest_id(stream), "more": False, "poll_seconds": _poll()}
-    events = bus.since(stream, after, limit=POLL_LIMIT + 1)
+    try:
+        if after is None:
+            newest = bus.latest_id(stream)
+            return {"events": [], "last_event_id": newest, "more": False, "poll_seconds": _poll()}
+        events = bus.since(stream, after, limit=POLL_LIMIT + 1)
+    except BusUnavailable:
+        # Redis is away: nothing to give yet, and nothing lost (events published meanwhile
+        # are held, and come after this cursor once it is back). A first poll starts a
+        # little in the past, as a page does: what it then replays twice, the client skips.
+        return {"events": [], "last_event_id": after or page_cursor(), "more": False, "poll_seconds": _poll()}
     more, events = len(events) > POLL_LIMIT, events[:POLL_LIMIT]
     return {
         "events": [{"id": e.id, "event": e.type, "data": e.data} for e in events],
@@ -167,13 +177,30 @@ def _short_poll(stream: str, after: str | None) -> HttpResponse:
     ``retry`` makes EventSource come back after LIVE_POLL_SECONDS with its Last-Event-ID,
     so the stream still misses nothing; it just arrives by the poll."""
     bus = get_bus()
-    cursor = after or bus.latest_id(stream)
-    events = bus.since(stream, cursor, limit=POLL_LIMIT)
+    try:
+        cursor = after or bus.latest_id(stream)
+        events = bus.since(stream, cursor, limit=POLL_LIMIT)
+    except BusUnavailable:  # Redis is away: come back later, as from any poll
+        cursor, events = after or page_cursor(), []
     hello = {"last_event_id": cursor, "heartbeat_seconds": None}
     body = f"retry: {_poll() * 1000}\n".encode() + encode(cursor, OPEN_EVENT, hello) + encode_events(events)
     response = HttpResponse(body, content_type="text/event-stream; charset=utf-8")
     response["Cache-Control"] = "no-cache"
     return response
+
+
+async def _newest(stream: str) -> str:
+    """Where a stream without a cursor starts: the newest event. With Redis away there is
+    no knowing it: 503, and the client polls (EventSource gives up on a 503 at once)."""
+    try:
+        return await get_bus().alatest_id(stream)
+    except BusUnavailable as exc:
+        raise MastheadError(
+            "live_unavailable",
+            "Live events are unavailable for a moment; poll the events instead.",
+            503,
+            headers={"Retry-After": str(_poll())},
+        ) from exc
 
 
 def _poll() -> int:

@@ -40,6 +40,11 @@ ZERO_ID = "0-0"
 _ID = re.compile(r"^(\d{1,15})(?:-(\d{1,12}))?$")
 
 
+class BusUnavailable(Exception):
+    """The bus cannot be read just now (Redis away). Readers wait, or are told to come back;
+    publishing never raises it (an event that cannot be sent is held: docs/live.md)."""
+
+
 def order_key(event_id: str) -> tuple[int, int]:
     """Where an id sorts in its stream. Raises ValueError for anything that is not an id."""
     match = _ID.match(event_id or "")
@@ -138,23 +143,29 @@ class EventBus(abc.ABC):
     replay_seconds: int = REPLAY_SECONDS
 
     @abc.abstractmethod
-    def publish(self, stream: str, event_type: str, data: dict) -> Event: ...
+    def publish(self, stream: str, event_type: str, data: dict) -> Event | None:
+        """Send an event; it is given its id now. ``None``: the bus could not take it yet and
+        holds it, to send it (with an id given then) as soon as it can."""
 
     @abc.abstractmethod
     def since(self, stream: str, last_id: str | None, limit: int | None = None) -> list[Event]:
         """Events in ``stream`` after ``last_id`` (all of the last hour when None), oldest
-        first, at most ``limit`` of them."""
+        first, at most ``limit`` of them. Raises ``BusUnavailable``."""
 
     @abc.abstractmethod
     def latest_id(self, stream: str) -> str:
-        """The id of the stream's newest event (``0-0`` when it has none)."""
+        """The id of the stream's newest event (``0-0`` when it has none). Raises
+        ``BusUnavailable``."""
 
     async def alatest_id(self, stream: str) -> str:
         return self.latest_id(stream)
 
     @abc.abstractmethod
-    def subscribe(self, stream: str) -> Subscription:
-        """``async with bus.subscribe(stream) as sub: events = await sub.wait(cursor, 15)``."""
+    def subscribe(self, stream: str, after: str | None = None) -> Subscription:
+        """``async with bus.subscribe(stream) as sub: events = await sub.wait(cursor, 15)``.
+
+        ``after``: the reader's cursor, when it has one; with it a bus that cannot be read
+        just now still opens the subscription, which waits until the bus is back."""
 
     def close(self) -> None:  # noqa: B027 - optional: only buses holding connections override it
         """Let go of connections (tests swap buses)."""
@@ -274,7 +285,7 @@ class InProcessBus(EventBus):
             log_ = self._logs.get(stream)
             return log_[-1].id if log_ else ZERO_ID
 
-    def subscribe(self, stream: str) -> Subscription:
+    def subscribe(self, stream: str, after: str | None = None) -> Subscription:
         return _InProcessSubscription(self, stream)
 
     def _register(self, loop: asyncio.AbstractEventLoop, stream: str) -> _LoopPulses:
@@ -320,8 +331,9 @@ def reset_bus() -> None:
 
 
 def safely(call: Callable[[], object]) -> None:
-    """Run a publish from ``on_commit``: a bus that is down must never fail a write that has
-    already committed; readers then miss the event until they reload, and it is logged."""
+    """Run a publish from ``on_commit``: a failing bus must never fail a write that has
+    already committed. (The Redis bus holds what Redis refuses, so this catches only what
+    went wrong beyond that, e.g. the database refusing to hold it too; it is logged.)"""
     try:
         call()
     except Exception:

@@ -37,8 +37,9 @@ def article_stream(article_id: int) -> str:
 def publish_on_commit(*, article_id: int, event: str, data: dict) -> None:
     """Publish ``event`` with ``data`` (the JSON object concerned) once the transaction commits.
 
-    Outside a transaction it is sent at once. If the bus is down the write still stands;
-    the failure is logged.
+    Outside a transaction it is sent at once. If Redis is down the event is held in the
+    database and sent when Redis is back (docs/live.md, "Redis outages"); whatever else goes
+    wrong is logged, and the write still stands.
     """
     if event not in EVENT_TYPES:
         raise ValueError(f"Unknown live event type {event!r}")

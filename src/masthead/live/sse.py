@@ -7,7 +7,7 @@ import logging
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 
-from masthead.live.bus import Event, EventBus
+from masthead.live.bus import BusUnavailable, Event, EventBus
 from masthead.live.caps import Slot
 
 log = logging.getLogger("masthead.live")
@@ -59,7 +59,7 @@ class EventStream:
         ends = loop.time() + settings.LIVE_STREAM_MAX_SECONDS
         heartbeat = settings.LIVE_HEARTBEAT_SECONDS
         try:
-            async with self.bus.subscribe(self.stream) as subscription:
+            async with self.bus.subscribe(self.stream, after=self.after) as subscription:
                 cursor = self.after or await self.bus.alatest_id(self.stream)
                 retry = f"retry: {settings.LIVE_RETRY_MS}\n".encode()
                 hello = {"last_event_id": cursor, "heartbeat_seconds": heartbeat}
@@ -71,9 +71,11 @@ class EventStream:
                         yield encode_events(events)
                     else:
                         yield HEARTBEAT
+        except BusUnavailable as exc:
+            # Redis is away and this stream has no cursor to wait from (the view gives every
+            # stream one, so this is a stream made elsewhere): end it; the client reconnects.
+            log.warning("live: stream %s ended, the bus is unavailable (%s)", self.stream, exc)
         except Exception:
-            # The bus failed (Redis gone?): end the stream; the client reconnects with its
-            # Last-Event-ID once it is back, and falls back to polling meanwhile.
             log.exception("live: stream %s failed", self.stream)
         finally:
             self.slot.release()
