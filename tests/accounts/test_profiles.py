@@ -41,9 +41,10 @@ def test_reader_api_follows_the_contract():
     body = response.json()
     assert set(body) == {
         "username", "display_name", "bio", "joined_at", "comment_count",
-        "follower_count", "following_count", "is_following",
+        "follower_count", "following_count", "is_following", "accepts_followers", "followers_visible",
     }  # fmt: skip
     assert body["username"] == "omar" and body["comment_count"] == 0 and body["is_following"] is False
+    assert body["accepts_followers"] is True and body["followers_visible"] is True
     assert body["joined_at"].endswith("Z")
     assert_matches_schema(response)
     assert Client().get("/api/v1/readers/nobody").json()["error"]["code"] == "not_found"

@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 
 from masthead.comments import services as comments
 from masthead.community import fanout, selectors, services, tasks
-from masthead.community.models import Notification
+from masthead.community.models import Follow, Notification
 from tests import factories
 from tests.community.conftest import signed_in
 
@@ -134,11 +134,14 @@ def test_posting_costs_the_same_however_many_followers(
             factories.comment(article=article, author=author, body="Same words, again.")
         return len(queries)
 
-    queries_to_post(alice), queries_to_post(bob)  # the article's thread exists from now on
-    quiet = queries_to_post(alice)
     for i in range(60):
         services.follow_create(follower=factories.reader(username=f"follower{i}"), followed=bob)
+    # The article's thread exists from now on, and what is remembered between posts (the
+    # authors' badges) is remembered for both.
+    queries_to_post(alice), queries_to_post(bob)
+    quiet = queries_to_post(alice)
     assert queries_to_post(bob) == quiet
+    assert Follow.objects.filter(followed=bob).count() == 60
     assert not Notification.objects.filter(kind="followed_reader_commented").exists()
 
 

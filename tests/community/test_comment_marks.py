@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from masthead.community import services
 from masthead.community.models import Follow
 from tests import factories
+from tests.api.openapi import assert_matches_schema
 from tests.community.conftest import signed_in
 
 pytestmark = pytest.mark.django_db
@@ -160,3 +161,127 @@ def test_the_marks_cost_two_queries_per_page_however_many_comments(article, alic
         top = factories.comment(article=article, author=[bob, carol][i % 2], body=f"More {i}.")
         factories.comment(article=article, author=[carol, bob][i % 2], body=f"Reply {i}.", parent=top)
     assert queries() == few
+
+
+# --- The same marks in the API -------------------------------------------------------------
+
+
+def _relation_queries(captured) -> list[str]:
+    return [
+        q["sql"]
+        for q in captured.captured_queries
+        if "community_follow" in q["sql"] or "community_ignore" in q["sql"]
+    ]
+
+
+def test_the_api_lists_mark_followed_and_ignored_authors_as_the_pages_do(article, thread, alice, bob, carol):
+    """bob (followed) wrote the top comment, carol (ignored) replied to it."""
+    top, reply, own = thread
+    services.follow_create(follower=alice, followed=bob)
+    services.ignore_create(reader=alice, ignored=carol)
+    client = signed_in(Client(), alice)
+
+    thread_list = assert_matches_schema(client.get(f"/api/v1/articles/{article.slug}/comments?sort=oldest"))
+    by_id = {c["id"]: c for c in thread_list["items"]}
+    by_id |= {r["id"]: r for c in thread_list["items"] for r in c["replies"]}
+    assert (by_id[top.pk]["followed"], by_id[top.pk]["ignored"]) == (True, False)
+    assert by_id[top.pk]["body_html"] == "<p>The tide tables are wrong again.</p>"
+    # carol's reply keeps its place in bob's replies, marked, its words withheld.
+    hidden = by_id[reply.pk]
+    assert (hidden["followed"], hidden["ignored"], hidden["body_html"]) == (False, True, "")
+    assert hidden["author"]["username"] == "carol" and hidden["deleted"] is False
+    assert (by_id[own.pk]["followed"], by_id[own.pk]["ignored"]) == (False, False)  # never yourself
+
+    replies = assert_matches_schema(client.get(f"/api/v1/comments/{top.pk}/replies"))["items"]
+    assert [(r["id"], r["ignored"], r["body_html"]) for r in replies] == [(reply.pk, True, "")]
+    # Asked for by id, it shows (the page's "Show it"), still marked.
+    one = assert_matches_schema(client.get(f"/api/v1/comments/{reply.pk}"))
+    assert (one["ignored"], one["body_html"]) == (True, "<p>They print them a year ahead.</p>")
+    assert assert_matches_schema(client.get(f"/api/v1/comments/{top.pk}"))["followed"] is True
+
+    # A reader's comments (their profile's list) are marked the same way; the following
+    # feed leaves ignored readers out altogether.
+    carols = assert_matches_schema(client.get("/api/v1/readers/carol/comments"))["items"]
+    assert [(c["ignored"], c["body_html"]) for c in carols] == [(True, "")]
+    bobs = assert_matches_schema(client.get("/api/v1/readers/bob/comments"))["items"]
+    assert [(c["followed"], c["ignored"]) for c in bobs] == [(True, False)]
+    assert [c["id"] for c in assert_matches_schema(client.get("/api/v1/me/feed"))["items"]] == [top.pk]
+
+    # Nobody else sees alice's marks: not carol, not an anonymous reader (whose first page
+    # may come from the cache alice's request filled).
+    for other in (signed_in(Client(), carol), Client()):
+        items = other.get(f"/api/v1/articles/{article.slug}/comments?sort=oldest").json()["items"]
+        every = [*items, *(r for c in items for r in c["replies"])]
+        assert not any(c["followed"] or c["ignored"] for c in every)
+        assert all(c["body_html"] for c in every)
+
+
+def test_the_api_marks_cost_one_query_per_request_however_many_comments(article, alice, bob, carol):
+    services.follow_create(follower=alice, followed=bob)
+    services.ignore_create(reader=alice, ignored=carol)
+    client = signed_in(Client(), alice)
+    url = f"/api/v1/articles/{article.slug}/comments?limit=50"
+
+    def measure() -> tuple[int, int]:
+        cache.clear()
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured), len(_relation_queries(captured))
+
+    factories.comment(article=article, author=bob, body="One.")
+    few, relations = measure()
+    assert relations == 1  # follows and ignores together, once
+    for i in range(8):
+        top = factories.comment(article=article, author=[bob, carol][i % 2], body=f"More {i}.")
+        factories.comment(article=article, author=[carol, bob][i % 2], body=f"Reply {i}.", parent=top)
+    assert measure() == (few, 1)
+
+
+# --- A reader who takes no followers ----------------------------------------------------------
+
+
+def test_no_follow_button_for_a_reader_who_takes_no_followers(article, thread, alice, bob, carol):
+    top, _, _ = thread
+    services.community_profile_update(reader=carol, accepts_followers=False)
+    client = signed_in(Client(), alice)
+
+    page = _text(client.get(article.get_absolute_url()))
+    assert "/readers/carol/follow/" not in page  # not beside her comment
+    assert 'action="/readers/bob/follow/"' in _card(page, top)  # bob still takes followers
+    profile = _text(client.get("/readers/carol/"))
+    assert 'data-follow="follow"' not in profile and "Carol Cho has chosen not to have followers." in profile
+    assert 'data-follow="follow"' in _text(client.get("/readers/bob/"))
+    signed_out = _text(Client().get("/readers/carol/"))
+    assert "Sign in to follow" not in signed_out and "chosen not to have followers" in signed_out
+
+    response = client.put("/api/v1/readers/carol/follow")
+    error = assert_matches_schema(response)["error"]
+    assert response.status_code == 403 and error == {
+        "code": "not_followable",
+        "message": "Carol Cho has chosen not to have followers.",
+    }
+    # A plain form posted anyway is refused with the same words, and follows nobody.
+    refused = client.post(
+        "/readers/carol/follow/", {"action": "follow", "next": "/readers/carol/"}, follow=True
+    )
+    assert "Carol Cho has chosen not to have followers." in _text(refused)
+    assert not Follow.objects.filter(followed=carol).exists()
+
+
+def test_a_private_follower_list_is_not_linked_from_the_profile_but_its_count_shows(
+    alice, bob, carol, moderator
+):
+    services.follow_create(follower=alice, followed=bob)
+    services.community_profile_update(reader=bob, followers_private=True)
+    link = 'href="/readers/bob/followers/"'
+    for client in (Client(), signed_in(Client(), carol)):
+        page = _text(client.get("/readers/bob/"))
+        assert link not in page and "(list kept private)" in page
+        assert "<span data-follower-count>1</span>" in page  # the count stays public
+        assert client.get("/readers/bob/followers/").status_code == 403
+    for viewer in (bob, moderator):
+        client = signed_in(Client(), viewer)
+        page = _text(client.get("/readers/bob/"))
+        assert link in page and "(list kept private)" not in page
+        assert "Alice Ames" in _text(client.get("/readers/bob/followers/"))
+    assert 'href="/readers/alice/followers/"' in _text(Client().get("/readers/alice/"))  # public: linked

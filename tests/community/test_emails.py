@@ -2,11 +2,15 @@
 
 import pytest
 from django.core import mail
+from django.test import Client
 
 from masthead.accounts.models import Reader
 from masthead.comments import services as comments_services
 from masthead.community import emails, fanout, services, tasks
+from masthead.community.kinds import KINDS
 from masthead.community.models import Notification
+from masthead.community.selectors import notification_settings
+from masthead.community.tokens import unsubscribe_read
 from tests import factories
 from tests.smtp import free_port
 
@@ -173,3 +177,62 @@ def test_messages_are_built_with_djangos_email_classes(post, alice, bob):
     message = emails.notification_message(notification)
     assert isinstance(message, mail.EmailMultiAlternatives)
     assert message.alternatives[0].mimetype == "text/html"
+
+
+def test_every_kind_can_be_emailed_at_once_each_with_its_own_unsubscribe(
+    smtp_server, post, alice, bob, carol, moderator, committed
+):
+    """Each of the seven kinds set to email_now: one email each, from the real SMTP server,
+    whose one-click link stops that kind's emails and no other."""
+    dora = factories.reader(username="dora", display_name="Dora Day")
+    every_kind = {kind: "email_now" for kind in KINDS}
+    for reader in (alice, carol, dora):
+        services.notification_settings_update(reader=reader, changes=every_kind)
+    with committed():
+        services.follow_create(follower=alice, followed=carol)  # carol: new_follower
+        services.follow_create(follower=dora, followed=bob)  # dora: followed_reader_commented
+    mine = post(alice, "The baths opened in 1932.")
+    post(bob, "1933, says the plaque. @carol, you were there?", parent=mine)  # reply, mention
+    with committed():
+        comments_services.reaction_set(comment=mine, reader=bob)
+    with committed():
+        comments_services.comment_feature(comment=mine, actor=moderator)
+    other = post(alice, "Something against the rules.")
+    with committed():
+        comments_services.comment_reject(comment=other, actor=moderator, reason="Please keep it civil.")
+
+    expected = {
+        "alice@example.org": {
+            "reply": "Bob Baker replied to your comment on",
+            "reaction": "Bob Baker respected your comment on",
+            "comment_featured": "The editors featured your comment on",
+            "comment_rejected": "was not published: Please keep it civil.",
+        },
+        "carol@example.org": {
+            "new_follower": "Alice Ames started following you.",
+            "mention": "Bob Baker mentioned you on",
+        },
+        "dora@example.org": {"followed_reader_commented": "Bob Baker commented on"},
+    }
+    for address, kinds in expected.items():
+        messages = smtp_server.wait_for(address, count=len(kinds))
+        assert len(messages) == len(kinds), [m["Subject"] for m in messages]
+        by_kind = {}
+        for message in messages:
+            assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+            token = message["List-Unsubscribe"].strip("<>").rstrip("/").rsplit("/", 1)[1]
+            _reader_id, scope = unsubscribe_read(token)
+            by_kind[scope.removeprefix("kind:")] = " ".join(message["Subject"].split())
+        assert set(by_kind) == set(kinds)
+        for kind, words in kinds.items():
+            assert words in by_kind[kind], (kind, by_kind[kind])
+
+    # One click on dora's link stops that kind's emails only.
+    [message] = smtp_server.to("dora@example.org")
+    path = message["List-Unsubscribe"].strip("<>").removeprefix("http://127.0.0.1:8000")
+    assert Client().post(path, {"List-Unsubscribe": "One-Click"}).status_code == 200
+    settings_now = notification_settings(reader=dora)
+    assert settings_now["followed_reader_commented"] == "in_app"
+    assert {k for k, v in settings_now.items() if v == "email_now"} == set(KINDS) - {
+        "followed_reader_commented"
+    }

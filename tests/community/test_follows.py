@@ -34,6 +34,8 @@ def test_follow_is_idempotent_and_counts_once(alice, bob):
         "follower_count": 1,
         "following_count": 0,
         "is_following": True,
+        "followers_visible": True,
+        "accepts_followers": True,
     }
     assert selectors.follow_summary(reader=alice, viewer=bob)["following_count"] == 1
     assert services.follow_delete(follower=alice, followed=bob) is True
@@ -143,6 +145,17 @@ def test_follower_and_following_lists_page_by_cursor(alice, bob):
     assert [r["username"] for r in following["items"]] == ["bob"]
     assert client.get("/api/v1/readers/bob/followers?cursor=forged").status_code == 422
     assert client.get("/api/v1/readers/bob/followers?limit=500").status_code == 422
+
+
+def test_the_profile_api_says_whether_a_reader_takes_followers_and_shows_them(alice, bob, moderator):
+    services.community_profile_update(reader=bob, accepts_followers=False, followers_private=True)
+
+    for viewer, visible in ((None, False), (alice, False), (bob, True), (moderator, True)):
+        client = signed_in(Client(), viewer) if viewer else Client()
+        body = assert_matches_schema(client.get("/api/v1/readers/bob"))
+        assert (body["accepts_followers"], body["followers_visible"]) == (False, visible)
+    body = Client().get("/api/v1/readers/alice").json()
+    assert (body["accepts_followers"], body["followers_visible"]) == (True, True)
 
 
 def test_a_private_follower_list_is_for_its_owner_and_moderators(alice, bob, moderator):

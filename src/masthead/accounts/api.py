@@ -25,6 +25,12 @@ class ReaderOut(Schema):
     follower_count: int
     following_count: int
     is_following: bool
+    accepts_followers: bool = Field(
+        description="false: the reader takes no followers (offer no Follow button)."
+    )
+    followers_visible: bool = Field(
+        description="The caller may read GET /readers/{username}/followers (false: the list is private)."
+    )
 
 
 class MembershipOut(Schema):

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Q, QuerySet
+from django.db.models import BooleanField, Q, QuerySet, Value
 from django.urls import reverse
 from django.utils import timezone
 
@@ -65,23 +65,61 @@ def is_following(*, follower, followed) -> bool:
 
 
 def follow_summary(*, reader, viewer) -> dict:
-    """The profile's ``follower_count``, ``following_count`` and ``is_following``."""
+    """The profile's ``follower_count``, ``following_count`` and ``is_following``, and
+    ``followers_visible``: whether the viewer may open the follower list (the page links
+    the count only then; the count itself is public); ``accepts_followers``: whether anyone
+    may follow the reader (a client offers no Follow button otherwise)."""
+    profile = community_profile(reader)
     return {
         "follower_count": follower_count(reader),
         "following_count": following_count(reader),
         "is_following": is_following(follower=viewer, followed=reader),
+        "followers_visible": can_see_followers(reader=reader, viewer=viewer, profile=profile),
+        "accepts_followers": profile.accepts_followers,
     }
+
+
+def _load_relations(viewer) -> None:
+    """Whom ``viewer`` follows and whom they ignore, in one query (a UNION ALL of the two
+    tables, each read on its own index), remembered on the instance for the request: a
+    page asking for every comment's marks costs this query once. The services forget them
+    (``services._forget``) when the viewer follows or ignores someone."""
+    follows = (
+        Follow.objects.filter(follower_id=viewer.pk)
+        .annotate(ignoring=Value(False, output_field=BooleanField()))
+        .values_list("followed_id", "ignoring")
+    )
+    ignores = (
+        Ignore.objects.filter(reader_id=viewer.pk)
+        .annotate(ignoring=Value(True, output_field=BooleanField()))
+        .values_list("ignored_id", "ignoring")
+    )
+    followed, ignored = set(), set()
+    for reader_id, ignoring in follows.union(ignores, all=True):
+        (ignored if ignoring else followed).add(reader_id)
+    viewer._masthead_followed_ids, viewer._masthead_ignored_ids = followed, ignored
 
 
 def followed_ids(viewer) -> set[int]:
     """Whom the viewer follows (for "From readers you follow"); remembered on the instance."""
     if not _signed_in(viewer):
         return set()
-    cached = getattr(viewer, "_masthead_followed_ids", None)
-    if cached is None:
-        cached = set(Follow.objects.filter(follower_id=viewer.pk).values_list("followed_id", flat=True))
-        viewer._masthead_followed_ids = cached
-    return cached
+    if getattr(viewer, "_masthead_followed_ids", None) is None:
+        _load_relations(viewer)
+    return viewer._masthead_followed_ids
+
+
+def refusing_followers(reader_ids) -> set[int]:
+    """Which of ``reader_ids`` take no followers (no Follow button is offered beside their
+    comments): one query, none for an empty set."""
+    ids = {pk for pk in reader_ids if pk is not None}
+    if not ids:
+        return set()
+    return set(
+        CommunityProfile.objects.filter(reader_id__in=ids, accepts_followers=False).values_list(
+            "reader_id", flat=True
+        )
+    )
 
 
 @dataclass
@@ -147,14 +185,12 @@ def following_page(*, username: str, viewer, cursor: str | None = None, limit: i
 
 def ignored_ids(viewer) -> set[int]:
     """The readers ``viewer`` ignores (their comments and notifications are hidden);
-    remembered on the instance, so a page asking for every comment costs one query."""
+    remembered on the instance with ``followed_ids``: one query for both, per request."""
     if not _signed_in(viewer):
         return set()
-    cached = getattr(viewer, "_masthead_ignored_ids", None)
-    if cached is None:
-        cached = set(Ignore.objects.filter(reader_id=viewer.pk).values_list("ignored_id", flat=True))
-        viewer._masthead_ignored_ids = cached
-    return cached
+    if getattr(viewer, "_masthead_ignored_ids", None) is None:
+        _load_relations(viewer)
+    return viewer._masthead_ignored_ids
 
 
 def is_ignoring(*, reader, other) -> bool:

@@ -67,14 +67,10 @@ def follow_create(*, follower, followed) -> bool:
         except IntegrityError:
             return False  # a concurrent request got there first: following either way
         _forget(follower, "_masthead_followed_ids")
-        follower_id, followed_id = follower.pk, followed.pk
+        from masthead.community import tasks
 
-        def enqueue() -> None:
-            from masthead.community import tasks
-
-            tasks.notify_new_follower.enqueue(follower_id=follower_id, followed_id=followed_id)
-
-        transaction.on_commit(enqueue)
+        # With the follow's transaction: on the database queue the task commits with it.
+        tasks.enqueue_on_commit(tasks.notify_new_follower, follower_id=follower.pk, followed_id=followed.pk)
     return True
 
 
