@@ -2,9 +2,11 @@
 
 import hashlib
 import re
+from datetime import timedelta
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from masthead.accounts import services
 from masthead.accounts.models import PersonalAccessToken
@@ -131,3 +133,29 @@ def test_token_names_are_required_and_active_tokens_are_capped(client):
     full = client.post("/me/tokens/", {"name": "one too many"})
     assert "revoke one first" in str(full.context["form"].non_field_errors())
     assert PersonalAccessToken.objects.filter(reader=reader).count() == services.MAX_ACTIVE_TOKENS
+
+
+def test_a_checked_token_is_remembered_until_its_reader_changes(settings):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from masthead.accounts.tokens import token_authenticate
+
+    settings.TOKEN_CACHE_SECONDS = 60
+    reader = factories.reader(username="omar")
+    _, secret = services.token_create(reader=reader, name="laptop")
+    assert token_authenticate(secret).username == "omar"  # checked, and its use recorded
+
+    with CaptureQueriesContext(connection) as again:
+        first = token_authenticate(secret)
+    assert len(again) == 0
+    first._masthead_is_moderator = True  # noted by one request...
+    assert not hasattr(token_authenticate(secret), "_masthead_is_moderator")  # ...not the next
+
+    services.reader_suspend(
+        reader=reader, until=timezone.now() + timedelta(days=1), message="Cool off.", actor=None
+    )
+    assert token_authenticate(secret).is_suspended  # the change is seen at once
+    reader.is_active = False
+    reader.save()
+    assert token_authenticate(secret) is None

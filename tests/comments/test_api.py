@@ -103,6 +103,61 @@ def test_every_sort_walks_with_a_cursor_without_repeats(article, author, moderat
         assert ids == [c.pk for c in reversed(comments) if comments.index(c) % 2 == 0]
 
 
+def test_replies_asks_for_more_replies_and_replies_cursor_continues_them(article, author, other):
+    top = factories.comment(article=article, author=author, body="Top")
+    replies = [factories.comment(article=article, author=other, parent=top, body=f"r{n}") for n in range(7)]
+    short = factories.comment(article=article, author=author, body="Short")
+    only = factories.comment(article=article, author=other, parent=short, body="only")
+
+    body = assert_matches_schema(_client().get(_url(article), {"sort": "oldest", "replies": 5}))
+    first, second = body["items"]
+    assert [r["id"] for r in first["replies"]] == [r.pk for r in replies[:5]]
+    assert [r["id"] for r in second["replies"]] == [only.pk]
+    assert second["replies_cursor"] is None
+    rest = assert_matches_schema(
+        _client().get(f"/api/v1/comments/{top.pk}/replies", {"cursor": first["replies_cursor"]})
+    )
+    assert [r["id"] for r in rest["items"]] == [r.pk for r in replies[5:]]
+    assert rest["next_cursor"] is None
+
+    default = assert_matches_schema(_client().get(_url(article), {"sort": "oldest"}))["items"][0]
+    assert len(default["replies"]) == 3 and default["replies_cursor"]
+    everything = assert_matches_schema(_client().get(_url(article), {"sort": "oldest", "replies": 100}))
+    assert [len(item["replies"]) for item in everything["items"]] == [7, 1]
+    assert [item["replies_cursor"] for item in everything["items"]] == [None, None]
+    none = assert_matches_schema(_client().get(_url(article), {"sort": "oldest", "replies": 0}))
+    assert [(item["replies"], item["reply_count"]) for item in none["items"]] == [([], 7), ([], 1)]
+
+
+def test_anonymous_pages_are_cached_until_the_thread_changes(
+    article, author, other, django_assert_max_num_queries, django_capture_on_commit_callbacks
+):
+    tops = [factories.comment(article=article, author=author, body=f"t{n}") for n in range(3)]
+    params = {"sort": "oldest", "limit": 1, "replies": 100}
+    cursor = _client().get(_url(article), params).json()["next_cursor"]
+    page = {**params, "cursor": cursor}
+    first = assert_matches_schema(_client().get(_url(article), page))
+    assert [item["id"] for item in first["items"]] == [tops[1].pk]
+
+    with django_assert_max_num_queries(1):  # the article; the page itself from the cache
+        again = assert_matches_schema(_client().get(_url(article), page))
+    assert again == first
+
+    with django_capture_on_commit_callbacks(execute=True):
+        reply = factories.comment(article=article, author=other, parent=tops[1], body="late")
+    after = assert_matches_schema(_client().get(_url(article), page))
+    assert [r["id"] for r in after["items"][0]["replies"]] == [reply.pk]
+    assert after["comment_count"] == 4
+    mine = assert_matches_schema(_client(other).get(_url(article), page))  # signed in: made afresh
+    assert mine["items"][0]["replies"][0]["id"] == reply.pk
+
+
+@pytest.mark.parametrize("replies", ["-1", "101", "many"])
+def test_replies_out_of_bounds_is_a_validation_error(article, replies):
+    error = _error(_client().get(_url(article), {"replies": replies}), 422, "validation_error")
+    assert "replies" in error["fields"]
+
+
 def test_a_bad_sort_or_cursor_is_a_validation_error(article):
     _error(_client().get(_url(article), {"sort": "loudest"}), 422, "validation_error")
     _error(_client().get(_url(article), {"cursor": "nonsense"}), 422, "validation_error")

@@ -179,6 +179,30 @@ def test_the_scorer_is_warmed_once_on_the_first_request(settings, monkeypatch):
     assert request_started.disconnect(dispatch_uid=warm.DISPATCH_UID) is False  # it let go of the signal
 
 
+def test_only_a_request_that_may_write_warms_the_scorer(settings, monkeypatch):
+    """A worker serving reads only never loads the model (most of a worker's memory)."""
+    from masthead.moderation import scorers
+
+    settings.MODERATION_SCORER = "tests.moderation.test_history.CountingScorer"
+    scorers.reset()
+    CountingScorer.warmed = 0
+    threads = []
+    monkeypatch.setattr(warm, "_started", False)
+    monkeypatch.setattr(
+        warm.threading, "Thread", lambda target, **kw: threads.append(target) or FakeThread(target)
+    )
+    warm.connect()
+    try:
+        request_started.send(sender=None, scope={"type": "http", "method": "GET"})
+        request_started.send(sender=None, environ={"REQUEST_METHOD": "HEAD"})
+        assert (threads, CountingScorer.warmed) == ([], 0)
+
+        request_started.send(sender=None, scope={"type": "http", "method": "POST"})
+        assert (len(threads), CountingScorer.warmed) == (1, 1)
+    finally:
+        request_started.disconnect(dispatch_uid=warm.DISPATCH_UID)
+
+
 class FakeThread:
     def __init__(self, target):
         self.target = target

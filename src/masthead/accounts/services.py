@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from masthead.accounts import selectors, signals
+from masthead.accounts import selectors, signals, tokens
 from masthead.accounts.models import PersonalAccessToken, Reader, RetiredUsername, SignIn
 from masthead.accounts.roles import ADMIN, ROLES, STAFF_ROLES, sync_role_groups
 from masthead.accounts.tokens import token_digest, token_generate, token_visible_prefix
@@ -173,6 +173,7 @@ def token_revoke(*, reader: Reader, token_id: int) -> PersonalAccessToken:
             revoked_at=timezone.now()
         )
         token.refresh_from_db(fields=["revoked_at"])
+        tokens.forget()  # workers that remember it checked forget it
     return token
 
 

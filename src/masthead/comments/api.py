@@ -1,9 +1,12 @@
 """`/api/v1/articles/{slug}/comments` and `/api/v1/comments/{id}…`: the conversation's JSON API."""
 
+import hashlib
 import json
 from datetime import datetime
 from typing import Literal
 
+from django.conf import settings
+from django.core.cache import cache
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Schema, Status
@@ -13,6 +16,7 @@ from masthead.api.auth import reader_required
 from masthead.comments import selectors, services
 from masthead.comments.models import Comment
 from masthead.comments.serialize import comment_dict
+from masthead.core import badges, pagecache
 from masthead.core.idempotency import key_from_request
 
 router = Router(tags=["comments"])
@@ -40,10 +44,29 @@ class CommentOut(Schema):
     featured: bool
     deleted: bool
     url: str = Field(description="The comment's permalink on the article page.")
+    followed: bool = Field(
+        False, description='Whether the caller follows its author (pages mark it "From readers you follow").'
+    )
+    ignored: bool = Field(
+        False,
+        description=(
+            "Whether the caller ignores its author. In lists its `body_html` is empty (pages show a "
+            "collapsed placeholder in its place, so the replies under it keep theirs); "
+            "`GET /comments/{id}` returns its words, still marked (a page's “Show it”)."
+        ),
+    )
 
 
 class ThreadItemOut(CommentOut):
-    replies: list[CommentOut] = Field(description="Its first replies, oldest first (up to 3).")
+    replies: list[CommentOut] = Field(
+        description="Its first replies, oldest first: up to 3, or as many as `replies=` asked for."
+    )
+    replies_cursor: str | None = Field(
+        description=(
+            "When it has more replies than `replies` holds: the cursor that continues them at "
+            "`GET /comments/{id}/replies?cursor=…`; null when they are all here (or none were asked for)."
+        )
+    )
 
 
 class ThreadOut(Schema):
@@ -98,6 +121,12 @@ class ThreadQuery(Schema):
     sort: Literal["newest", "oldest", "top", "featured"] = "newest"
     cursor: str | None = Field(None, max_length=500)
     limit: int = Field(20, ge=1, le=100)
+    replies: int = Field(
+        selectors.REPLIES_SHOWN,
+        ge=0,
+        le=selectors.MAX_REPLIES_SHOWN,
+        description="How many of each comment's replies to include, oldest first (0 to 100; default 3).",
+    )
 
 
 class PageQuery(Schema):
@@ -128,6 +157,19 @@ def _json(data: dict) -> HttpResponse:
     )
 
 
+def _anonymous_page_key(request: HttpRequest, article, article_url: str, query) -> str | None:
+    """Where a thread page's items are cached for anonymous readers, any page of any sort:
+    the same for all of them, until anything in the thread (or anyone's badges) changes.
+    A reader reading a whole long thread, or many readers reading it, then costs one cache
+    read a page; signed-in readers' pages say what they reacted to and are made afresh.
+    Whether comments are open is decided per request (it changes with the clock)."""
+    if request.user.is_authenticated or settings.PAGE_CACHE_SECONDS <= 0:
+        return None
+    versions = pagecache.versions([selectors.thread_key(article.pk), badges.VERSION_NAME])
+    where = [article_url, query.sort, query.cursor or "", str(query.limit), str(query.replies), *versions]
+    return "api-thread:" + hashlib.sha256("|".join(where).encode()).hexdigest()
+
+
 def _visible(request: HttpRequest, comment_id: int) -> Comment:
     return selectors.comment_get_visible(viewer=request.user, comment_id=comment_id)
 
@@ -145,27 +187,50 @@ def _one(request: HttpRequest, comment: Comment) -> dict:
     description=(
         "Published comments only, for everyone (your own comments awaiting moderation are "
         "returned when you post them and by `GET /comments/{id}`). `sort=featured` lists the "
-        "comments moderators featured, at any depth, most recently featured first."
+        "comments moderators featured, at any depth, most recently featured first. "
+        "`replies=` (0 to 100, default 3) sets how many replies come with each comment; "
+        "`replies_cursor` continues a longer list at `GET /comments/{id}/replies`. To read a "
+        "whole thread: `sort=oldest&limit=100&replies=100`, then each `replies_cursor`."
     ),
 )
 def list_comments(request: HttpRequest, slug: str, query: Query[ThreadQuery]):
     article = selectors.article_for_comments(viewer=request.user, slug=slug)
-    page = selectors.thread_page(
-        article=article, viewer=request.user, sort=query.sort, cursor=query.cursor, limit=query.limit
-    )
-    state = selectors.comments_state(article)
     url = _article_url(request, article)
-    response = _json(
+    key = _anonymous_page_key(request, article, url, query)
+    listed = cache.get(key) if key else None
+    if listed is None:
+        page = selectors.thread_page(
+            article=article,
+            viewer=request.user,
+            sort=query.sort,
+            cursor=query.cursor,
+            limit=query.limit,
+            replies=query.replies,
+        )
+        items = [
+            {
+                **_out(request, c, url),
+                "replies": [_out(request, r, url) for r in c.shown_replies],
+                "replies_cursor": c.more_cursor,
+            }
+            for c in page.items
+        ]
+        listed = (json.dumps(items, cls=DjangoJSONEncoder), page.next_cursor)
+        if key:
+            cache.set(key, listed, timeout=settings.PAGE_CACHE_SECONDS)
+    items_json, next_cursor = listed
+    state = selectors.comments_state(article)
+    rest = json.dumps(
         {
-            "items": [
-                {**_out(request, c, url), "replies": [_out(request, r, url) for r in c.shown_replies]}
-                for c in page.items
-            ],
-            "next_cursor": page.next_cursor,
+            "next_cursor": next_cursor,
             "comment_count": selectors.article_comment_count(article),
             "comments_open": state.open,
             "closes_at": state.closes_at,
-        }
+        },
+        cls=DjangoJSONEncoder,
+    )
+    response = HttpResponse(
+        '{"items": ' + items_json + ", " + rest[1:], content_type="application/json; charset=utf-8"
     )
     if query.cursor is None and not request.user.is_authenticated:
         # The same for every anonymous reader (the first page is cached until the thread
@@ -214,7 +279,9 @@ def post_comment(request: HttpRequest, slug: str, payload: CommentIn, response: 
 def get_comment(request: HttpRequest, comment_id: int):
     comment = _visible(request, comment_id)
     selectors.decorate([comment], article=comment.article, viewer=request.user)
-    return _out(request, comment)
+    data = comment_dict(comment, reveal_ignored=True)  # asked for by id: its "Show it"
+    data["url"] = request.build_absolute_uri(data["url"])
+    return data
 
 
 @router.get(

@@ -11,6 +11,6 @@ class CommentsConfig(AppConfig):
         from masthead.comments import badges, privacy, services  # noqa: F401 (privacy registers sections)
         from masthead.core.badges import register_badge_provider
 
-        register_badge_provider(badges.staff_badges)
-        register_badge_provider(badges.author_badges)
+        register_badge_provider(badges.staff_badges, changed_by=badges.staff_changed_by())
+        register_badge_provider(badges.author_badges, changed_by=badges.author_changed_by())
         reader_deleting.connect(services.on_reader_deleting, dispatch_uid="masthead.comments.erase")

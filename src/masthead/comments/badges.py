@@ -12,6 +12,22 @@ def staff_badges(*, reader_ids: set[int], article=None) -> dict[int, list[str]]:
     return {reader_id: ["staff"] for reader_id in staff_reader_ids(reader_ids)}
 
 
+def staff_changed_by() -> list:
+    """What a staff badge depends on: the reader (superuser), their roles (groups)."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    reader = get_user_model()
+    return [reader, reader.groups.through, Group]
+
+
+def author_changed_by() -> list:
+    """What an author badge depends on: journalists' linked accounts and bylines."""
+    from masthead.newsroom.models import ArticleAuthor, Author
+
+    return [Author, ArticleAuthor]
+
+
 def author_badges(*, reader_ids: set[int], article=None) -> dict[int, list[str]]:
     """The journalists with a byline on this article, commenting with their linked account."""
     if article is None:

@@ -39,6 +39,7 @@ SORTS = {
 DEFAULT_SORT = "newest"
 REPLY_ORDER = ("created_at", "id")
 REPLIES_SHOWN = 3  # under each top-level comment on a thread page
+MAX_REPLIES_SHOWN = 100  # what an API client may ask for instead (``replies=``)
 PAGE_SIZE = 20
 MAX_INDENT = 3  # replies deeper than this show flat, "replying to @name"
 
@@ -232,12 +233,21 @@ def _shared_decoration(comments: list[Comment], *, article: Article, parents: di
 
 def viewer_relations(viewer) -> tuple[set[int], set[int]]:
     """(the readers ``viewer`` follows, the readers they ignore), asked of the community app
-    when it is installed: one query each per request, remembered on the reader."""
+    when it is installed: one query for both per request, remembered on the reader."""
     if not getattr(viewer, "is_authenticated", False) or not apps.is_installed("masthead.community"):
         return set(), set()
     from masthead.community.selectors import followed_ids, ignored_ids
 
     return followed_ids(viewer), ignored_ids(viewer)
+
+
+def readers_refusing_followers(reader_ids: set[int]) -> set[int]:
+    """Which of ``reader_ids`` take no followers (the community app's privacy option)."""
+    if not apps.is_installed("masthead.community"):
+        return set()
+    from masthead.community.selectors import refusing_followers
+
+    return refusing_followers(reader_ids)
 
 
 def _viewer_decoration(comments: list[Comment], *, viewer) -> None:
@@ -270,6 +280,13 @@ def _viewer_decoration(comments: list[Comment], *, viewer) -> None:
         comment.from_followed = someone_else and comment.author_id in followed
         comment.author_ignored = someone_else and comment.author_id in ignored
         comment.can_follow = someone_else and comment.author_id not in followed
+    # No Follow button beside a reader who takes no followers (one query, only for the
+    # authors a button would be offered beside).
+    offered = {c.author_id for c in comments if c.can_follow and not c.author_ignored}
+    unwelcome = readers_refusing_followers(offered) if offered else set()
+    for comment in comments:
+        if comment.author_id in unwelcome:
+            comment.can_follow = False
 
 
 def _all(items: list[Comment]) -> list[Comment]:
@@ -347,11 +364,13 @@ def _reply_cursor(last: Comment) -> str:
     return encode_cursor([last.created_at, last.pk], scope=",".join(REPLY_ORDER))
 
 
-def _attach_first_replies(parents: list[Comment]) -> list[Comment]:
-    """Each parent's first REPLIES_SHOWN published replies, in one query for all of them."""
+def _attach_first_replies(parents: list[Comment], shown: int = REPLIES_SHOWN) -> list[Comment]:
+    """Each parent's first ``shown`` published replies, in one query for all of them (none
+    for ``shown`` 0). ``more_cursor`` continues a parent's replies after those shown."""
     for parent in parents:
         parent.shown_replies, parent.more_cursor = [], None
-    if not parents:
+        parent.more_replies = parent.reply_count
+    if not parents or shown <= 0:
         return []
     first = Window(
         RowNumber(), partition_by=[F("parent_id")], order_by=[F("created_at").asc(), F("id").asc()]
@@ -360,7 +379,7 @@ def _attach_first_replies(parents: list[Comment]) -> list[Comment]:
         _comments()
         .filter(parent_id__in=[p.pk for p in parents], status=Comment.Status.PUBLISHED)
         .annotate(position=first)
-        .filter(position__lte=REPLIES_SHOWN)
+        .filter(position__lte=shown)
         .order_by("parent_id", "created_at", "id")
     )
     by_parent = {p.pk: p for p in parents}
@@ -375,9 +394,11 @@ def _attach_first_replies(parents: list[Comment]) -> list[Comment]:
     return replies
 
 
-def _load_thread_page(*, article: Article, sort: str, cursor: str | None, limit: int) -> ThreadPage:
+def _load_thread_page(
+    *, article: Article, sort: str, cursor: str | None, limit: int, replies: int = REPLIES_SHOWN
+) -> ThreadPage:
     page = keyset_page(_top_level(article, sort), order=SORTS[sort], cursor=cursor, limit=limit)
-    replies = _attach_first_replies(page.items)
+    replies = _attach_first_replies(page.items, shown=replies)
     parents = {c.pk: c for c in page.items}
     _shared_decoration([*page.items, *replies], article=article, parents=parents)
     return ThreadPage(items=page.items, next_cursor=page.next_cursor, sort=sort)
@@ -390,24 +411,36 @@ def thread_page(
     sort: str | None = DEFAULT_SORT,
     cursor: str | None = None,
     limit: int | None = None,
+    replies: int = REPLIES_SHOWN,
 ) -> ThreadPage:
     """A page of ``article``'s top-level comments (featured ones, any depth, for "featured"),
-    each with its first replies. The first page is cached until the thread changes."""
+    each with its first ``replies`` replies (0 to MAX_REPLIES_SHOWN; a client reading the
+    whole thread asks for many, and follows ``more_cursor`` only for longer reply lists).
+    The same few queries whatever ``replies`` is. The first page is cached until the thread
+    changes."""
     sort = _check_sort(sort)
     limit = limit or PAGE_SIZE
+    if not 0 <= replies <= MAX_REPLIES_SHOWN:
+        raise MastheadError(
+            "validation_error",
+            f"replies must be between 0 and {MAX_REPLIES_SHOWN}.",
+            422,
+            fields={"replies": [f"Must be between 0 and {MAX_REPLIES_SHOWN}."]},
+        )
     if cursor is None and settings.PAGE_CACHE_SECONDS > 0:
         (version,) = pagecache.versions([thread_key(article.pk)])
-        key = f"thread-page:{article.pk}:{sort}:{limit}:{version}"
+        shape = f"{limit}" if replies == REPLIES_SHOWN else f"{limit}:r{replies}"
+        key = f"thread-page:{article.pk}:{sort}:{shape}:{version}"
         page = cache.get(key)
         if page is None:
-            page = _load_thread_page(article=article, sort=sort, cursor=None, limit=limit)
+            page = _load_thread_page(article=article, sort=sort, cursor=None, limit=limit, replies=replies)
             for comment in _all(page.items):  # the article is the caller's; keep it out of the cache
                 comment._state.fields_cache.pop("article", None)
             cache.set(key, page, timeout=settings.PAGE_CACHE_SECONDS)
         for comment in _all(page.items):
             comment.article = article
     else:
-        page = _load_thread_page(article=article, sort=sort, cursor=cursor, limit=limit)
+        page = _load_thread_page(article=article, sort=sort, cursor=cursor, limit=limit, replies=replies)
     _viewer_decoration(_all(page.items), viewer=viewer)
     return page
 

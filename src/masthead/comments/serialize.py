@@ -14,17 +14,24 @@ def author_dict(comment: Comment) -> dict | None:
     }
 
 
-def comment_dict(comment: Comment, *, url: str | None = None) -> dict:
+def comment_dict(comment: Comment, *, url: str | None = None, reveal_ignored: bool = False) -> dict:
     """``comment`` decorated by ``selectors.decorate`` (badges, reacted); ``url``: its
-    permalink when the caller already has it (``get_absolute_url()`` otherwise)."""
+    permalink when the caller already has it (``get_absolute_url()`` otherwise).
+
+    A comment by a reader the viewer ignores is marked ``ignored`` and its words withheld
+    (pages show it collapsed, "A comment from a reader you ignore"), so a list keeps its
+    place and a client that knows nothing of ignoring still shows nothing of it;
+    ``reveal_ignored``: the viewer asked for that one comment (its "Show it").
+    """
     deleted = comment.is_deleted
+    ignored = bool(getattr(comment, "author_ignored", False))
     return {
         "id": comment.pk,
         "article_slug": comment.article.slug,
         "parent_id": comment.parent_id,
         "depth": comment.depth,
         "author": author_dict(comment),
-        "body_html": "" if deleted else comment.body_html,
+        "body_html": "" if deleted or (ignored and not reveal_ignored) else comment.body_html,
         "created_at": comment.created_at,
         "edited_at": comment.edited_at,
         "status": comment.status,
@@ -34,4 +41,6 @@ def comment_dict(comment: Comment, *, url: str | None = None) -> dict:
         "featured": comment.featured_at is not None,
         "deleted": deleted,
         "url": url if url is not None else comment.get_absolute_url(),
+        "followed": bool(getattr(comment, "from_followed", False)),
+        "ignored": ignored,
     }
