@@ -57,11 +57,12 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "django.contrib.humanize",
-    "django_tasks_db",
     "ninja",
     "allauth",
     "allauth.account",
     "masthead.core",
+    # After masthead.core, whose `db_worker` (recovering lost tasks) overrides this app's.
+    "django_tasks_db",
     "masthead.accounts",
     "masthead.newsroom",
     "masthead.live",
@@ -120,11 +121,19 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         }
     )
 elif env.bool("DATABASE_POOL", default=False):
-    # psycopg's pool: each process keeps a few warm connections (docs/operations.md).
+    # psycopg's pool: each process keeps a few warm connections (docs/operations.md); what
+    # to run under uvicorn, where Django's persistent connections are per request thread and
+    # pile up (CONN_MAX_AGE exhausted max_connections under load: docs/reliability.md).
     DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
         "min_size": env.int("DATABASE_POOL_MIN", default=2),
         "max_size": env.int("DATABASE_POOL_MAX", default=10),
+        # How long a request waits for a connection: psycopg's 30 s would hold every
+        # request (and /readyz) that long while the database is down.
+        "timeout": env.float("DATABASE_POOL_TIMEOUT", default=5.0),
     }
+    # Each connection is checked as it leaves the pool: after a database restart, a dead one
+    # is replaced instead of failing a request.
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
@@ -159,6 +168,12 @@ PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=300)
 # ASGI servers also keep those pages in each worker's memory this long (masthead.core.edgecache):
 # a worker sees its own changes at once, others' within this many seconds. 0: off.
 EDGE_CACHE_SECONDS = env.float("EDGE_CACHE_SECONDS", default=1.0)
+# Each worker remembers readers' badges this long (masthead.core.badges): a change of role,
+# byline or membership shows at once; one that only time makes (a lapse) within this. 0: off.
+BADGE_CACHE_SECONDS = env.int("BADGE_CACHE_SECONDS", default=60)
+# ...and a checked personal access token (masthead.accounts.tokens): revoking it, or any change
+# to its reader or their email addresses, is seen at once. 0: check every call.
+TOKEN_CACHE_SECONDS = env.int("TOKEN_CACHE_SECONDS", default=60)
 
 # --- Live events: in this process's memory, or Redis (a stream per article: replay log and
 # live channel in one) as soon as REDIS_URL is set, so every process hears every event.
@@ -177,6 +192,9 @@ LIVE_REDIS_MAX_CONNECTIONS = env.int("LIVE_REDIS_MAX_CONNECTIONS", default=20)  
 
 # --- Background tasks: Django's tasks API with the database backend; `masthead db_worker`.
 TASKS = {"default": {"BACKEND": env.str("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend")}}
+# A RUNNING task claimed longer ago than this is put back in the queue (its worker is taken
+# for dead; a dead worker on the same machine is noticed at once): core/tasks_recovery.py.
+TASKS_STALE_AFTER_SECONDS = env.int("TASKS_STALE_AFTER_SECONDS", default=1800)
 
 # --- Email: a file per message under the data dir unless EMAIL_URL names an SMTP server
 # (smtp://user:pass@host:587/?tls=True, smtps://…, consolemail://).

@@ -217,8 +217,10 @@ def test_database_pool_replaces_persistent_connections(data_dir):
     }
     database = _settings(data_dir, env, "DATABASES")["DATABASES"]["default"]
 
-    assert database["OPTIONS"]["pool"] == {"min_size": 2, "max_size": 20}
+    # A request waits 5 s for a connection, not psycopg's 30, while the database is down.
+    assert database["OPTIONS"]["pool"] == {"min_size": 2, "max_size": 20, "timeout": 5.0}
     assert database.get("CONN_MAX_AGE", 0) == 0  # Django refuses a pool with persistent connections
+    assert database["CONN_HEALTH_CHECKS"] is True  # each connection checked as it leaves the pool
 
 
 def test_local_memory_cache_by_default_and_redis_when_configured(data_dir):

@@ -13,6 +13,7 @@ import shutil
 import sqlite3
 import subprocess
 import tempfile
+import time
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -111,7 +112,13 @@ def _immutable(app, on: bool) -> None:
     paths = [p for p in paths if p.exists()]
     flag = "+i" if on else "-i"
     for path in paths if on else reversed(paths):
-        subprocess.run(["chattr", flag, str(path)], check=on, capture_output=True, timeout=30)
+        for _ in range(5):
+            done = subprocess.run(["chattr", flag, str(path)], capture_output=True, text=True, timeout=30)
+            if done.returncode == 0 or not on or not path.exists():  # (a checkpoint may remove the WAL)
+                break
+            time.sleep(0.2)  # the server may be writing the file at that instant
+        else:
+            raise AssertionError(f"chattr {flag} {path}: {done.stderr.strip()}")
 
 
 def _clear_failure(status: int, body) -> None:

@@ -15,11 +15,26 @@ def healthz(request: HttpRequest) -> HttpResponse:
     return JsonResponse({"status": "ok"})
 
 
+READYZ_DATABASE_SECONDS = 2
+
+
+def _check_database() -> None:
+    """A query on a connection as requests get theirs. From a pool (DATABASE_POOL=1), with
+    a short wait: the pool's own (DATABASE_POOL_TIMEOUT) would keep a load balancer's
+    check waiting while the database is down."""
+    pool = connection.pool if connection.vendor == "postgresql" else None
+    if pool is None or pool.closed:  # (no pool, or not yet opened by a first request)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        return
+    with pool.connection(timeout=READYZ_DATABASE_SECONDS) as conn:
+        conn.execute("SELECT 1")
+
+
 def readyz(request: HttpRequest) -> HttpResponse:
     checks = {"database": "ok"}
     try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
+        _check_database()
     except Exception:
         log.exception("readiness: database did not answer")
         checks["database"] = "down"
