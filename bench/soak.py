@@ -250,6 +250,15 @@ def run(seconds: int, workers: int, clients: int, sse_readers: int) -> dict:
         app.prepare()
         world = app.python(SEED.replace("ARTICLES", "5").replace("READERS", str(max(clients, 20))))
         app.start()
+        # A task worker beside the web workers, as in production: the posts' notifications,
+        # follows and emails are processed during the load, not left in the queue.
+        task_worker = servers.subprocess.Popen(
+            [servers.PYTHON, "-m", "masthead", "db_worker", "--queue-name", "*"],
+            env=app.env,
+            cwd=app.data_dir,
+            stdout=servers.subprocess.DEVNULL,
+            stderr=servers.subprocess.DEVNULL,
+        )
         stats = Stats()
         warmup = min(30, max(5, seconds // 10))
         until = time.monotonic() + seconds
@@ -268,11 +277,23 @@ def run(seconds: int, workers: int, clients: int, sse_readers: int) -> dict:
         time.sleep(warmup)
         worker_pids = app.pids()[1:]
         rss_start = _rss_mb(worker_pids)
+        task_rss_start = _rss_mb([task_worker.pid])
         requests_at_warmup = sum(len(v) for v in stats.latency.values())
         for thread in threads:
             thread.join(timeout=seconds + 120)
         rss_end = _rss_mb(worker_pids)
+        task_rss_end = _rss_mb([task_worker.pid])
+        time.sleep(10)  # the worker's last tasks
+        tasks = dict(
+            (row[0], int(row[1]))
+            for row in pg.query(
+                "SELECT status, count(*) FROM django_tasks_database_dbtaskresult GROUP BY status"
+            )
+        )
     finally:
+        with contextlib.suppress(NameError):
+            task_worker.terminate()
+            task_worker.wait(timeout=30)
         app.stop()
         redis.stop()
         pg.destroy()
@@ -298,6 +319,8 @@ def run(seconds: int, workers: int, clients: int, sse_readers: int) -> dict:
         "error_samples": stats.errors[:10],
         "rss_mb_after_warmup": [round(x, 1) for x in rss_start],
         "rss_mb_at_end": [round(x, 1) for x in rss_end],
+        "task_worker_rss_mb": [round(task_rss_start[0], 1), round(task_rss_end[0], 1)],
+        "tasks": tasks,
         "routes": routes,
     }
 
@@ -312,6 +335,8 @@ def markdown(result: dict) -> str:
         f"- errors (5xx or no answer): {result['errors']} (rate {result['error_rate']})",
         f"- worker memory (RSS, MB) after warm-up: {result['rss_mb_after_warmup']}; "
         f"at the end: {result['rss_mb_at_end']}",
+        f"- task worker (`masthead db_worker`) memory (RSS, MB) after warm-up and at the end: "
+        f"{result['task_worker_rss_mb']}; tasks by status 10 s after the load: {result['tasks']}",
         "",
         "| route | requests | p50 ms | p99 ms | statuses |",
         "|---|---:|---:|---:|---|",
