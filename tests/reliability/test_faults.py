@@ -394,7 +394,15 @@ def test_redis_outage_keeps_pages_and_posting_up_and_live_readers_catch_up(runni
         f"the live reader missed {len(acknowledged - set(seen))}"
     )
     assert before and down and after, "no comment before, during or after the outage"
-    assert acknowledged <= set(seen), f"missed: {sorted(acknowledged - set(seen))}"
+    # The one loss we accept (docs/live.md, "Redis outages"): an event Redis had taken in
+    # the last instant before it stopped, not yet read out to the streams, goes with it when
+    # it comes back empty (no persistence). Only comments answered in the second before the
+    # stop may be missing; everything published while it was down or after must arrive.
+    missed = acknowledged - set(seen)
+    in_the_last_instant = {
+        o.comment_id for o in outcomes if o.status == 201 and down_from - 1 <= o.at < down_from
+    }
+    assert missed <= in_the_last_instant, f"missed: {sorted(missed)}"
     assert set(seen) <= acknowledged
     assert held >= len(down), "the events of the outage were not held (was Redis really down?)"
 
