@@ -15,6 +15,7 @@ import time
 import pytest
 import redis
 from asgiref.sync import sync_to_async
+from django.db import connection
 from django.test import AsyncClient
 
 from masthead.live import outbox
@@ -170,6 +171,10 @@ def test_a_process_that_held_events_sends_them_before_its_next_when_redis_kept_i
 
 
 def test_processes_releasing_at_once_send_each_held_event_once(own_redis, make_bus):
+    if connection.vendor == "sqlite" and connection.settings_dict["NAME"].startswith("file:memorydb"):
+        # Threads on the in-memory test database share one cache, whose table locks ignore
+        # the busy timeout ("database table is locked"); a file database waits its turn.
+        pytest.skip("in-memory SQLite locks tables between threads; the PostgreSQL pass runs it")
     for n in range(60):
         outbox.held_event_create(stream=STREAM, event_type="story.update", data_json=f'{{"n":{n}}}')
     buses = [make_bus() for _ in range(3)]
