@@ -246,6 +246,7 @@ def run(seconds: int, workers: int, clients: int, sse_readers: int) -> dict:
         },
         workers=workers,
     )
+    task_worker = None
     try:
         app.prepare()
         world = app.python(SEED.replace("ARTICLES", "5").replace("READERS", str(max(clients, 20))))
@@ -291,7 +292,7 @@ def run(seconds: int, workers: int, clients: int, sse_readers: int) -> dict:
             )
         )
     finally:
-        with contextlib.suppress(NameError):
+        if task_worker is not None:
             task_worker.terminate()
             task_worker.wait(timeout=30)
         app.stop()
