@@ -15,7 +15,7 @@ from pydantic import Field
 from masthead.api.auth import reader_required
 from masthead.comments import selectors, services
 from masthead.comments.models import Comment
-from masthead.comments.serialize import comment_dict
+from masthead.comments.serialize import comment_dict, mark_for_viewer, row_dict
 from masthead.core import badges, pagecache
 from masthead.core.idempotency import key_from_request
 
@@ -148,26 +148,67 @@ def _article_url(request: HttpRequest, article) -> str:
     return request.build_absolute_uri(article.get_absolute_url())
 
 
-def _json(data: dict) -> HttpResponse:
-    """A list built here from the documented schema's own fields, written out directly:
-    validating hundreds of rows against the response model again costs more than building
-    them (the OpenAPI document still describes the response)."""
-    return HttpResponse(
-        json.dumps(data, cls=DjangoJSONEncoder), content_type="application/json; charset=utf-8"
-    )
-
-
-def _anonymous_page_key(request: HttpRequest, article, article_url: str, query) -> str | None:
-    """Where a thread page's items are cached for anonymous readers, any page of any sort:
-    the same for all of them, until anything in the thread (or anyone's badges) changes.
-    A reader reading a whole long thread, or many readers reading it, then costs one cache
-    read a page; signed-in readers' pages say what they reacted to and are made afresh.
+def _page_key(kind: str, article, article_url: str, *where: object) -> str | None:
+    """Where a page of a thread's comments (``kind``: the thread's own pages, any sort, or a
+    comment's replies) is cached for every viewer: the same rows for all of them until
+    anything in the thread (or anyone's badges) changes. A reader reading a whole long
+    thread, or many readers reading it, then costs one cache read a page; what a signed-in
+    viewer reacted to, follows or ignores is marked on a copy each time and never cached.
     Whether comments are open is decided per request (it changes with the clock)."""
-    if request.user.is_authenticated or settings.PAGE_CACHE_SECONDS <= 0:
+    if settings.PAGE_CACHE_SECONDS <= 0:
         return None
     versions = pagecache.versions([selectors.thread_key(article.pk), badges.VERSION_NAME])
-    where = [article_url, query.sort, query.cursor or "", str(query.limit), str(query.replies), *versions]
-    return "api-thread:" + hashlib.sha256("|".join(where).encode()).hexdigest()
+    parts = [kind, article_url, *(str(w) for w in where), *versions]
+    return "api-rows:" + hashlib.sha256("|".join(parts).encode()).hexdigest()
+
+
+def _cached(key: str | None, build) -> tuple[str, str | None, dict[int, int]]:
+    listed = cache.get(key) if key else None
+    if listed is None:
+        listed = build()
+        if key:
+            cache.set(key, listed, timeout=settings.PAGE_CACHE_SECONDS)
+    return listed
+
+
+def _row_items(page: selectors.RowsPage, article, article_url: str) -> tuple[str, str | None, dict[int, int]]:
+    """(a page's items as JSON, as an anonymous reader sees them; the next cursor; each
+    listed comment's author id, for marking a signed-in viewer's copy)."""
+    slug = article.slug
+    authors: dict[int, int] = {}
+
+    def out(row: dict) -> dict:
+        pk = row["id"]
+        if row["deleted_at"] is None and row["author_id"] is not None:
+            authors[pk] = row["author_id"]
+        url = f"{article_url}?comment={pk}#comment-{pk}"
+        item = row_dict(row, article_slug=slug, url=url, badges=page.badges)
+        if "replies" in row:
+            item["replies"] = [out(reply) for reply in row["replies"]]
+            item["replies_cursor"] = row["replies_cursor"]
+        return item
+
+    items = [out(row) for row in page.items]
+    return json.dumps(items, cls=DjangoJSONEncoder), page.next_cursor, authors
+
+
+def _for_viewer(items_json: str, authors: dict[int, int], viewer) -> str:
+    """The items as ``viewer`` sees them: as cached for anonymous readers, or a copy marked."""
+    if not viewer.is_authenticated:
+        return items_json
+    items = json.loads(items_json)
+    everything = [*items, *(reply for item in items for reply in item.get("replies", ()))]
+    reacted, followed, ignored = selectors.viewer_marks(viewer, [item["id"] for item in everything])
+    for item in everything:
+        mark_for_viewer(
+            item,
+            author_id=authors.get(item["id"]),
+            viewer_id=viewer.pk,
+            reacted=reacted,
+            followed=followed,
+            ignored=ignored,
+        )
+    return json.dumps(items)
 
 
 def _visible(request: HttpRequest, comment_id: int) -> Comment:
@@ -196,29 +237,22 @@ def _one(request: HttpRequest, comment: Comment) -> dict:
 def list_comments(request: HttpRequest, slug: str, query: Query[ThreadQuery]):
     article = selectors.article_for_comments(viewer=request.user, slug=slug)
     url = _article_url(request, article)
-    key = _anonymous_page_key(request, article, url, query)
-    listed = cache.get(key) if key else None
-    if listed is None:
-        page = selectors.thread_page(
-            article=article,
-            viewer=request.user,
-            sort=query.sort,
-            cursor=query.cursor,
-            limit=query.limit,
-            replies=query.replies,
-        )
-        items = [
-            {
-                **_out(request, c, url),
-                "replies": [_out(request, r, url) for r in c.shown_replies],
-                "replies_cursor": c.more_cursor,
-            }
-            for c in page.items
-        ]
-        listed = (json.dumps(items, cls=DjangoJSONEncoder), page.next_cursor)
-        if key:
-            cache.set(key, listed, timeout=settings.PAGE_CACHE_SECONDS)
-    items_json, next_cursor = listed
+    key = _page_key("thread", article, url, query.sort, query.cursor or "", query.limit, query.replies)
+    items_json, next_cursor, authors = _cached(
+        key,
+        lambda: _row_items(
+            selectors.thread_rows(
+                article=article,
+                sort=query.sort,
+                cursor=query.cursor,
+                limit=query.limit,
+                replies=query.replies,
+            ),
+            article,
+            url,
+        ),
+    )
+    items_json = _for_viewer(items_json, authors, request.user)
     state = selectors.comments_state(article)
     rest = json.dumps(
         {
@@ -291,9 +325,20 @@ def get_comment(request: HttpRequest, comment_id: int):
 )
 def list_replies(request: HttpRequest, comment_id: int, query: Query[PageQuery]):
     parent = _visible(request, comment_id)
-    page = selectors.replies_page(parent=parent, viewer=request.user, cursor=query.cursor, limit=query.limit)
-    url = _article_url(request, parent.article)
-    return _json({"items": [_out(request, c, url) for c in page.items], "next_cursor": page.next_cursor})
+    article = parent.article
+    url = _article_url(request, article)
+    key = _page_key("replies", article, url, parent.pk, query.cursor or "", query.limit)
+    items_json, next_cursor, authors = _cached(
+        key,
+        lambda: _row_items(
+            selectors.replies_rows(parent=parent, cursor=query.cursor, limit=query.limit), article, url
+        ),
+    )
+    items_json = _for_viewer(items_json, authors, request.user)
+    return HttpResponse(
+        '{"items": ' + items_json + ', "next_cursor": ' + json.dumps(next_cursor) + "}",
+        content_type="application/json; charset=utf-8",
+    )
 
 
 @router.patch(

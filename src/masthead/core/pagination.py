@@ -106,6 +106,8 @@ def keyset_page(queryset: QuerySet, *, order: Sequence[str], cursor: str | None,
 
 
 def _value(row, path: str):
+    if isinstance(row, dict):  # a ``values()`` row
+        return row[path]
     for part in path.split("__"):
         row = getattr(row, part)
     return row
