@@ -1,6 +1,10 @@
 """core.ratelimit: rates parsed from settings, a sliding window counted in the cache."""
 
+import threading
+
 import pytest
+from django.conf import settings as django_settings
+from django.core.cache import cache, caches
 from django.core.exceptions import ImproperlyConfigured
 
 from masthead.core import ratelimit
@@ -107,3 +111,81 @@ def test_reset_forgets_a_key(clock):
         _consume()
     ratelimit.reset(scope="test", key="reader:1", rate="3/m")
     _consume()
+
+
+# --- Where the counters live: one round trip on Redis, the cache's own keys, Redis down.
+
+needs_redis = pytest.mark.skipif(
+    not django_settings.REDIS_URL, reason="the PostgreSQL + Redis pass (REDIS_URL)"
+)
+
+
+def _redis_commands(monkeypatch) -> list[str]:
+    """The commands the default cache sends Redis from now on (it has one client)."""
+    client = caches["default"]._cache.get_client(None, write=True)
+    sent: list[str] = []
+    execute = client.execute_command
+
+    def counting(*args, **kwargs):
+        sent.append(args[0])
+        return execute(*args, **kwargs)
+
+    monkeypatch.setattr(client, "execute_command", counting)
+    return sent
+
+
+@needs_redis
+def test_on_redis_a_request_costs_one_round_trip_counted_or_refused(clock, monkeypatch):
+    sent = _redis_commands(monkeypatch)
+    for _ in range(3):
+        _consume()
+    with pytest.raises(MastheadError):
+        _consume()
+    assert len(sent) == 4
+    assert set(sent) <= {"EVALSHA", "EVAL"}  # EVAL: the first use since Redis started
+
+
+def test_the_counters_are_the_caches_keys_and_expire_after_two_windows(clock):
+    _consume()
+    _consume()
+    current_key, _, _ = ratelimit._keys("test", "reader:1", parse_rate("3/m"), clock.now)
+    assert cache.get(current_key) == 2
+    if django_settings.REDIS_URL:
+        client = caches["default"]._cache.get_client(None)
+        assert 115 <= client.ttl(cache.make_key(current_key)) <= 121
+
+
+def test_with_redis_unreachable_requests_are_let_through(clock, settings):
+    settings.CACHES = {
+        "default": {"BACKEND": "masthead.core.cache.ResilientRedisCache", "LOCATION": "redis://127.0.0.1:1/0"}
+    }
+    for _ in range(5):
+        _consume()
+    assert ratelimit.usage(scope="test", key="reader:1", rate="3/m") == (0, 0)
+
+
+def test_requests_racing_never_pass_more_than_the_rate(clock):
+    """Twenty at once at 5/m: on Redis exactly five pass (check and count are one script);
+    the in-memory cache's re-check may refuse a racer that would have fitted, never more."""
+    start = threading.Barrier(20)
+    passed: list[bool] = []
+
+    def one() -> None:
+        start.wait()
+        try:
+            _consume(rate="5/m")
+        except MastheadError:
+            passed.append(False)
+        else:
+            passed.append(True)
+
+    threads = [threading.Thread(target=one) for _ in range(20)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(passed) == 20
+    if django_settings.REDIS_URL:
+        assert passed.count(True) == 5
+    else:
+        assert 1 <= passed.count(True) <= 5

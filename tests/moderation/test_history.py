@@ -88,6 +88,29 @@ def test_the_history_selector(article, moderator):
     assert fingerprint(kept[0].body) not in without.fingerprints()
 
 
+def test_the_history_selector_at_its_edges(article):
+    """A comment made exactly at ``since`` is recent; a deleted one counts but its text does
+    not; the latest rejection is an aware datetime (SQLite hands its MAX back as text);
+    texts come newest first; another reader's comments are not theirs."""
+    reader = factories.reader()
+    at_since, deleted, older, recent, newest = (pending(article, reader) for _ in range(5))
+    pending(article, factories.reader())
+    now = timezone.now()
+    since = (now - timedelta(days=30)).replace(microsecond=0)
+    Comment.objects.filter(pk=at_since.pk).update(created_at=since, status="rejected")
+    Comment.objects.filter(pk=deleted.pk).update(status="published", deleted_at=now)
+    Comment.objects.filter(pk=older.pk).update(created_at=since - timedelta(seconds=1), status="rejected")
+
+    found = reader_moderation_history(reader, since=since)
+
+    assert (found.approved_count, found.rejected_count) == (1, 2)
+    assert (found.recent_approved_count, found.recent_rejected_count) == (1, 1)
+    assert found.last_rejected_at == since
+    assert timezone.is_aware(found.last_rejected_at)
+    assert tuple(found.recent_bodies) == (newest.body, recent.body)
+    assert reader_moderation_history(factories.reader(), since=since) == history.ReaderHistory()
+
+
 @pytest.mark.parametrize("comments", [2, 40])
 def test_the_history_costs_two_queries_whatever_the_reader_wrote(
     article, moderator, comments, django_assert_num_queries

@@ -609,36 +609,56 @@ def reader_moderation_history(author, *, since: datetime, exclude_comment_id: in
     """The moderation pipeline's view of ``author``'s past (``MODERATION_READER_HISTORY``):
     approved and rejected counts, all time and since ``since``, the latest rejection, and
     the texts of their last day's comments. Two queries on ``comment_author_idx``, whatever
-    the reader wrote. ``exclude_comment_id``: the comment being edited."""
-    from django.db.models import Count, Max
+    the reader wrote. ``exclude_comment_id``: the comment being edited.
+
+    Written in SQL (the same on SQLite and PostgreSQL): it runs for every comment posted,
+    and building the ORM's aggregate of five filtered counts cost more Python than both
+    queries take the database."""
+    from django.db import connections
 
     from masthead.moderation.history import REPEAT_WINDOW, ReaderHistory
 
-    mine = Comment.objects.filter(author=author)
-    if exclude_comment_id is not None:
-        mine = mine.exclude(pk=exclude_comment_id)
-    published = Q(status=Comment.Status.PUBLISHED)
-    rejected = Q(status=Comment.Status.REJECTED)
-    recent = Q(created_at__gte=since)
-    counts = mine.aggregate(
-        approved=Count("id", filter=published),
-        rejected=Count("id", filter=rejected),
-        recent_approved=Count("id", filter=published & recent),
-        recent_rejected=Count("id", filter=rejected & recent),
-        last_rejected_at=Max("created_at", filter=rejected),
-    )
-    bodies = (
-        mine.filter(created_at__gte=timezone.now() - REPEAT_WINDOW, deleted_at__isnull=True)
-        .order_by("-created_at", "-id")
-        .values_list("body", flat=True)[:50]
-    )
+    connection = connections[Comment.objects.db]
+    ops = connection.ops
+    params = {
+        "author": author.pk,
+        "published": Comment.Status.PUBLISHED.value,
+        "rejected": Comment.Status.REJECTED.value,
+        "since": ops.adapt_datetimefield_value(since),
+        "day_ago": ops.adapt_datetimefield_value(timezone.now() - REPEAT_WINDOW),
+        "excluded": exclude_comment_id,
+    }
+    mine = "author_id = %(author)s" + (" AND id <> %(excluded)s" if exclude_comment_id is not None else "")
+    table = ops.quote_name(Comment._meta.db_table)
+    counts = f"""
+        SELECT COUNT(CASE WHEN status = %(published)s THEN 1 END),
+               COUNT(CASE WHEN status = %(rejected)s THEN 1 END),
+               COUNT(CASE WHEN status = %(published)s AND created_at >= %(since)s THEN 1 END),
+               COUNT(CASE WHEN status = %(rejected)s AND created_at >= %(since)s THEN 1 END),
+               MAX(CASE WHEN status = %(rejected)s THEN created_at END)
+        FROM {table} WHERE {mine}
+    """  # noqa: S608 - the table from the model, our own clause; every value is a parameter
+    bodies = f"""
+        SELECT body FROM {table}
+        WHERE {mine} AND created_at >= %(day_ago)s AND deleted_at IS NULL
+        ORDER BY created_at DESC, id DESC LIMIT 50
+    """  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(counts, params)
+        approved, rejected, recent_approved, recent_rejected, last_rejected_at = cursor.fetchone()
+        cursor.execute(bodies, params)
+        recent_bodies = tuple(body for (body,) in cursor.fetchall())
+    # MAX over an expression comes back as text on SQLite: convert it as the ORM would.
+    created_at = Comment._meta.get_field("created_at").cached_col
+    for convert in ops.get_db_converters(created_at):
+        last_rejected_at = convert(last_rejected_at, created_at, connection)
     return ReaderHistory(
-        approved_count=counts["approved"],
-        rejected_count=counts["rejected"],
-        recent_approved_count=counts["recent_approved"],
-        recent_rejected_count=counts["recent_rejected"],
-        last_rejected_at=counts["last_rejected_at"],
-        recent_bodies=tuple(bodies),
+        approved_count=approved,
+        rejected_count=rejected,
+        recent_approved_count=recent_approved,
+        recent_rejected_count=recent_rejected,
+        last_rejected_at=last_rejected_at,
+        recent_bodies=recent_bodies,
     )
 
 

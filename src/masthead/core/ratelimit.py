@@ -8,7 +8,9 @@ window's count plus the previous window's, weighted by how much of it still over
 last ``period`` seconds. Unlike a plain fixed window it never lets through twice the rate
 across a window boundary, and it costs two cache keys per limited thing. The counters
 live in Django's cache, so with ``REDIS_URL`` every process shares them; with the
-in-memory cache each process counts on its own (docs/configuration.md).
+in-memory cache each process counts on its own (docs/configuration.md). On Redis the check
+and the count are one Lua script (one round trip, atomic); elsewhere they are four cache
+calls, with a re-check after counting for two requests racing.
 
     from masthead.core import ratelimit
 
@@ -23,9 +25,10 @@ import time
 from dataclasses import dataclass
 from functools import lru_cache
 
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.core.exceptions import ImproperlyConfigured
 
+from masthead.core.cache import ResilientRedisCache, Script
 from masthead.core.errors import MastheadError
 
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
@@ -91,22 +94,53 @@ def usage(*, scope: str, key: str, rate: str | Rate) -> tuple[float, int]:
     return used, wait
 
 
+# consume() in one round trip: KEYS current, previous; ARGV elapsed, seconds, count, timeout.
+# The same arithmetic as _weighted, in the same order, on the same doubles (redis-py sends a
+# float as its repr, which reads back exactly). Answers {counted 1/0, previous, current}.
+_CONSUME = Script(
+    """
+local found = redis.call('MGET', KEYS[1], KEYS[2])
+local current, previous = tonumber(found[1] or '0'), tonumber(found[2] or '0')
+local seconds = tonumber(ARGV[2])
+if previous * (seconds - tonumber(ARGV[1])) / seconds + current + 1 > tonumber(ARGV[3]) then
+    return {0, previous, current}
+end
+current = redis.call('INCR', KEYS[1])
+if current == 1 then
+    redis.call('EXPIRE', KEYS[1], ARGV[4])
+end
+return {1, previous, current}
+"""
+)
+
+
 def consume(*, scope: str, key: str, rate: str | Rate, message: str | None = None) -> None:
     """Count one request of ``key`` in ``scope``, or raise 429 ``rate_limited`` if it would
     exceed ``rate``. A refused request is not counted, so a client that waits as told
     (``Retry-After``) gets through."""
     rate, now = _rate(rate), time.time()
     current_key, previous_key, elapsed = _keys(scope, key, rate, now)
+    # Two windows' worth of life: the counter is read again as "previous" in the next one.
+    timeout = 2 * rate.seconds + 1
+    backend = caches["default"]
+    if isinstance(backend, ResilientRedisCache):
+        keys = [backend.make_key(current_key), backend.make_key(previous_key)]
+        # Redis unreachable: counted nowhere, let through (as the calls below would).
+        counted, previous, current = backend.run_script(
+            _CONSUME, keys, [elapsed, rate.seconds, rate.count, timeout], default=(1, 0, 0)
+        )
+        if not counted:
+            raise _limited(_retry_after(previous, current, elapsed, rate), message)
+        return
     found = cache.get_many([current_key, previous_key])
     previous, current = int(found.get(previous_key, 0)), int(found.get(current_key, 0))
     if _weighted(previous, current, elapsed, rate) + 1 > rate.count:
         raise _limited(_retry_after(previous, current, elapsed, rate), message)
-    # Two windows' worth of life: the counter is read again as "previous" in the next one.
-    cache.add(current_key, 0, timeout=2 * rate.seconds + 1)
+    cache.add(current_key, 0, timeout=timeout)
     try:
         current = cache.incr(current_key)
     except ValueError:  # expired between add and incr
-        cache.set(current_key, 1, timeout=2 * rate.seconds + 1)
+        cache.set(current_key, 1, timeout=timeout)
         current = 1
     # Two requests racing past the check above: the counter settles it.
     if _weighted(previous, current, elapsed, rate) > rate.count:

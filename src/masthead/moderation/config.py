@@ -1,10 +1,12 @@
 """The moderation settings as the pipeline uses them: one immutable, compiled snapshot.
 
 :func:`current` returns the snapshot of the stored settings. Each process keeps one and
-checks a version stamp in the shared cache on every call (one cache read); saving the
-settings, a section's or an article's mode changes the stamp after commit, and every
-process rebuilds its snapshot on its next comment. With a per-process cache (no Redis)
-other processes catch up within ``MAX_AGE`` seconds.
+checks a version stamp in the shared cache (one cache read) on every call, or once per
+request while serving one: posting a comment asks twice (are comments closed here? then the
+pipeline) and both answers come from the same snapshot. Saving the settings, a section's or
+an article's mode changes the stamp after commit, and every process rebuilds its snapshot on
+its next comment. With a per-process cache (no Redis) other processes catch up within
+``MAX_AGE`` seconds.
 
 :meth:`ModerationConfig.build` makes a snapshot from plain values, without a database:
 the evaluation, the benchmark and unit tests use it.
@@ -14,6 +16,7 @@ import threading
 import time
 import uuid
 from collections.abc import Iterable, Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from types import MappingProxyType
@@ -21,6 +24,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.signals import request_finished, request_started
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
@@ -160,24 +164,44 @@ class _Memo:
     at: float
 
 
+class _RequestScope:
+    """The snapshot this request has used, and when its stamp was read."""
+
+    __slots__ = ("at", "memo")
+
+    def __init__(self) -> None:
+        self.memo: _Memo | None = None
+        self.at = 0.0
+
+
 _memo: _Memo | None = None
 _lock = threading.Lock()
+# Set from request_started to request_finished: outside a request (tasks, commands) every
+# call reads the stamp. A request trusts the stamp it read for REQUEST_MAX_AGE at most, so a
+# request_started never followed by its request_finished (a test sending the signal, a
+# stream never read to its end) cannot pin a snapshot on its thread.
+_request: ContextVar[_RequestScope | None] = ContextVar("moderation_config_request", default=None)
+REQUEST_MAX_AGE = 1.0
 
 
 def current() -> ModerationConfig:
-    """The stored settings' snapshot (rebuilt only when they changed)."""
+    """The stored settings' snapshot (rebuilt only when they changed; the stamp is read once
+    per request)."""
     global _memo
-    version = cache.get(VERSION_KEY)
-    memo = _memo
-    if memo is not None and version == memo.version and time.monotonic() - memo.at < MAX_AGE:
+    memo, scope = _memo, _request.get()
+    # ``memo`` is None or another object once this process changed or rebuilt the settings.
+    if scope is not None and scope.memo is memo is not None and time.monotonic() - scope.at < REQUEST_MAX_AGE:
         return memo.config
-    with _lock:
-        if version is None:
-            cache.add(VERSION_KEY, uuid.uuid4().hex, None)
-            version = cache.get(VERSION_KEY) or ""
-        config = from_database()
-        _memo = _Memo(version=version, config=config, at=time.monotonic())
-    return config
+    version = cache.get(VERSION_KEY)
+    if memo is None or version != memo.version or time.monotonic() - memo.at >= MAX_AGE:
+        with _lock:
+            if version is None:
+                cache.add(VERSION_KEY, uuid.uuid4().hex, None)
+                version = cache.get(VERSION_KEY) or ""
+            memo = _memo = _Memo(version=version, config=from_database(), at=time.monotonic())
+    if scope is not None:
+        scope.memo, scope.at = memo, time.monotonic()
+    return memo.config
 
 
 def invalidate() -> None:
@@ -191,6 +215,14 @@ def _forget_local() -> None:
     _memo = None
 
 
+def _request_started(**kwargs) -> None:
+    _request.set(_RequestScope())
+
+
+def _request_finished(**kwargs) -> None:
+    _request.set(None)
+
+
 def _on_change(sender, **kwargs) -> None:
     # This process (this very transaction included) sees the change on its next comment;
     # the others once it is committed. A change rolled back may linger here for MAX_AGE.
@@ -200,6 +232,9 @@ def _on_change(sender, **kwargs) -> None:
 
 def connect_signals() -> None:
     from masthead.moderation.models import ArticleModeration, ModerationSettings, SectionModeration
+
+    request_started.connect(_request_started, dispatch_uid="masthead.moderation.config.request_started")
+    request_finished.connect(_request_finished, dispatch_uid="masthead.moderation.config.request_finished")
 
     for model in (ModerationSettings, SectionModeration, ArticleModeration):
         uid = f"masthead.moderation.config.{model.__name__}"
