@@ -128,3 +128,26 @@ def test_a_moderator_clears_the_queue_with_the_keyboard(live_server, tab, queue)
 
     assert tab.errors == []  # nothing the CSP refused, no failed request
     assert tab.outside_requests() == []
+
+
+def test_the_header_count_rises_by_itself_when_a_comment_is_held(live_server, tab, queue, monkeypatch):
+    """masthead/poll.js under moderation/counts.js: a comment held while a moderator reads a
+    story shows in their header's count without a reload (polled every 5 s here)."""
+    monkeypatch.setattr("masthead.moderation.templatetags.moderation_tags.POLL_SECONDS", 5)
+    page = tab.page
+    page.goto(live_server.url + "/accounts/login/")
+    page.get_by_label("Username or email").fill("maya")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.goto(live_server.url + queue["article"].get_absolute_url())
+    header_count = page.locator('.moderation-link [data-moderation-count="waiting"]')
+    expect(header_count).to_have_text("4")
+
+    newcomer = factories.reader(username="newcomer9", display_name="Newcomer 9")
+    held = comment_post(article=queue["article"], author=newcomer, body="First time here: the tiles matter.")
+    assert held.comment.status == "pending"
+
+    # The counts' own cache (5 s) and the poll (5 s): well within 20 s.
+    expect(header_count).to_have_text("5", timeout=20_000)
+    link = page.locator("a.moderation-link")
+    expect(link).to_have_attribute("aria-label", "Moderation: 5 pending, 0 reported")

@@ -1,20 +1,15 @@
-/* The header's notification bell: keeps its unread count current without a reload.
-   Polls GET /api/v1/me/notifications/unread-count (one cheap, cached count) every few
-   seconds while the tab is visible, at once when it becomes visible again, and backs off
-   when the server is unhappy. Without JavaScript the bell is a plain link. */
+/* The header's notification bell: keeps its unread count current without a reload, by
+   polling GET /api/v1/me/notifications/unread-count (one cheap, cached count) through
+   masthead/poll.js. Without JavaScript the bell is a plain link. */
 (function () {
   "use strict";
 
   var bell = document.querySelector("[data-bell]");
-  if (!bell || !window.fetch) {
+  if (!bell || !window.fetch || !window.mastheadPoll) {
     return;
   }
-  var url = bell.getAttribute("data-unread-url");
   var every = Math.max(1, parseInt(bell.getAttribute("data-poll-seconds"), 10) || 30) * 1000;
   var badge = bell.querySelector("[data-bell-count]");
-  var wait = every;
-  var timer = null;
-  var stopped = false;
 
   function show(unread) {
     badge.textContent = unread > 99 ? "99+" : String(unread);
@@ -24,43 +19,9 @@
     document.dispatchEvent(new CustomEvent("masthead:unread", { detail: { unread: unread } }));
   }
 
-  function schedule() {
-    window.clearTimeout(timer);
-    if (!stopped && !document.hidden) {
-      timer = window.setTimeout(poll, wait);
-    }
-  }
-
-  function poll() {
-    fetch(url, { credentials: "same-origin", cache: "no-store", headers: { Accept: "application/json" } })
-      .then(function (response) {
-        if (response.status === 401 || response.status === 403) {
-          stopped = true; // signed out in another tab: the next page load shows it
-          return null;
-        }
-        if (!response.ok) {
-          throw new Error("unread count: " + response.status);
-        }
-        return response.json();
-      })
-      .then(function (body) {
-        if (body && typeof body.unread === "number") {
-          show(body.unread);
-        }
-        wait = every;
-      })
-      .catch(function () {
-        wait = Math.min(wait * 2, 300000);
-      })
-      .then(schedule);
-  }
-
-  document.addEventListener("visibilitychange", function () {
-    if (document.hidden) {
-      window.clearTimeout(timer);
-    } else {
-      poll();
+  window.mastheadPoll(bell.getAttribute("data-unread-url"), every, function (body) {
+    if (typeof body.unread === "number") {
+      show(body.unread);
     }
   });
-  schedule();
 })();
