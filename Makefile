@@ -49,13 +49,13 @@ eval-moderation: install
 	$(BIN)/masthead eval_moderation tests/moderation/data/eval.jsonl
 	$(BIN)/masthead eval_moderation tests/moderation/data/heldout.jsonl
 
-# Benchmarks, each bounded in time, results recorded in docs/benchmarks.md.
-# side_by_side.py: Masthead against Isso (its own virtualenv under bench/peers/, never
-# committed) and nginx, on this machine, in one run of about 12 minutes (docs/benchmarks.md).
+# Benchmarks, results recorded in docs/benchmarks.md and bench/results/latest.json.
+# bench/run_all.py runs them all in under 15 minutes: the moderation pipeline; Masthead side
+# by side with Isso (its own virtualenv under bench/peers/, never committed) and nginx; the
+# live fan-out to 2,000 SSE readers; the community's fan-out and following feed.
 bench: install
-	$(BIN)/python bench/moderation_pipeline.py --seconds 5 --write
 	bench/setup_peers.sh
-	$(BIN)/python bench/side_by_side.py --write
+	$(BIN)/python bench/run_all.py --write
 
 # The community at scale (PostgreSQL on 127.0.0.1; each script makes and drops a database
 # of its own, in under ~5 minutes): the following feed in a million comments, and a
