@@ -91,6 +91,10 @@ def _ms(block: dict | None, key: str = "p50_ms") -> str:
     return "n/a" if not block or block.get(key) is None else f"{block[key]:,.0f} ms"
 
 
+def _queries(block: dict) -> str:
+    return "/".join(str(n) for n in block["queries"])
+
+
 def table(also: dict, total: float) -> list[str]:
     live, fan, feed = also["live_fanout"], also["community_fanout"], also["following_feed"]
     posts = live.get("posts") or []
@@ -112,10 +116,11 @@ def table(also: dict, total: float) -> list[str]:
         f"| posting as a reader with {fanout['followers']:,} followers vs with none"
         f" (`bench/community_fanout.py`) | p50 {_ms(requests['popular'])} vs {_ms(requests['quiet'])}"
         f" (ratio {requests['ratio_p50_popular_over_quiet']}), queries"
-        f" {requests['popular']['queries']} vs {requests['quiet']['queries']} |",
+        f" {_queries(requests['popular'])} vs {_queries(requests['quiet'])} |",
         f"| its fan-out, one database worker | all {fanout['notifications_made']:,} told"
         f" {fanout['post_to_all_told_seconds']} s after the post"
-        f" ({fanout['notifications_per_second']:,}/s); told once each: {fanout['all_told']} |",
+        f" ({fanout['notifications_per_second']:,}/s),"
+        f" {'each once' if fanout['all_told'] else 'NOT each once'} |",
         f"| following feed, {feed['scale']['following']:,} followed among"
         f" {feed['scale']['comments']:,} comments (`bench/community_feed.py`) |"
         f" first page p50 {_ms(selector['first_page'])} (selector), {_ms(http['first_page'])} (HTTP);"

@@ -1,7 +1,7 @@
 # ruff: noqa: RUF001 (the report is typeset: en dashes, multiplication signs)
 """Masthead side by side with Isso (a real peer) and nginx (the machine's ceiling), in one run.
 
-    .venv/bin/python bench/side_by_side.py --write      # make bench runs this
+    .venv/bin/python bench/side_by_side.py --write      # make bench runs this (bench/run_all.py)
     .venv/bin/python bench/side_by_side.py --quick      # a smaller, shorter smoke run
 
 Everything is started here, on free 127.0.0.1 ports, and stopped on exit:
@@ -1039,7 +1039,7 @@ def markdown(results: dict, args) -> dict:
         "order rotates, so the machine's noise (other work shared it) falls on every target alike.",
         "",
         "```sh",
-        "make bench          # bench/setup_peers.sh, then the moderation bench, then:",
+        "make bench          # bench/setup_peers.sh, then bench/run_all.py: the other benches, then:",
         f"{VENV.relative_to(ROOT)}/python bench/side_by_side.py --write"
         + (f" --workers {args.workers}" if args.workers != 2 else ""),
         "```",
