@@ -22,14 +22,13 @@ import sys
 import time
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-ROOT = HERE.parent
-PYTHON = str(ROOT / ".venv" / "bin" / "python")
-RESULTS = HERE / "results" / "latest.json"
-DOC = ROOT / "docs" / "benchmarks.md"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from side_by_side import DOC, RESULTS, ROOT, SUMMARY_END, VENV
+
+PYTHON = str(VENV / "python")
 START = "<!-- make bench: live and community figures, written by bench/run_all.py -->"
 END = "<!-- end of live and community figures -->"
-SUMMARY_END = "<!-- end of side-by-side summary -->"
 LIVE_REDIS = "redis://127.0.0.1:6379/10"
 
 

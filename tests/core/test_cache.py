@@ -4,15 +4,13 @@ and an unreachable Redis answered as an empty cache."""
 import uuid
 
 import pytest
-from django.conf import settings
 from django.core.cache import caches
 from redis.exceptions import ResponseError
 
 from masthead.core.cache import ResilientRedisCache, Script
+from tests.redis import needs_redis
 
 NOWHERE = "redis://127.0.0.1:1/0"  # nothing listens on port 1
-
-needs_redis = pytest.mark.skipif(not settings.REDIS_URL, reason="the PostgreSQL + Redis pass (REDIS_URL)")
 
 
 def _cache(location: str = NOWHERE) -> ResilientRedisCache:

@@ -10,6 +10,7 @@ from django.core.exceptions import ImproperlyConfigured
 from masthead.core import ratelimit
 from masthead.core.errors import MastheadError
 from masthead.core.ratelimit import Rate, parse_rate
+from tests.redis import needs_redis, redis_commands
 
 
 class Clock:
@@ -115,28 +116,10 @@ def test_reset_forgets_a_key(clock):
 
 # --- Where the counters live: one round trip on Redis, the cache's own keys, Redis down.
 
-needs_redis = pytest.mark.skipif(
-    not django_settings.REDIS_URL, reason="the PostgreSQL + Redis pass (REDIS_URL)"
-)
-
-
-def _redis_commands(monkeypatch) -> list[str]:
-    """The commands the default cache sends Redis from now on (it has one client)."""
-    client = caches["default"]._cache.get_client(None, write=True)
-    sent: list[str] = []
-    execute = client.execute_command
-
-    def counting(*args, **kwargs):
-        sent.append(args[0])
-        return execute(*args, **kwargs)
-
-    monkeypatch.setattr(client, "execute_command", counting)
-    return sent
-
 
 @needs_redis
 def test_on_redis_a_request_costs_one_round_trip_counted_or_refused(clock, monkeypatch):
-    sent = _redis_commands(monkeypatch)
+    sent = redis_commands(monkeypatch)
     for _ in range(3):
         _consume()
     with pytest.raises(MastheadError):

@@ -1,17 +1,14 @@
 """moderation.recent: the flood counter, one round trip on Redis, nothing held while Redis is
 unreachable."""
 
-import pytest
 from django.conf import settings as django_settings
 from django.core.cache import cache, caches
 
 from masthead.moderation import recent
 from masthead.moderation.config import ModerationConfig
 from masthead.moderation.pipeline import PUBLISHED, Draft, assess
+from tests.redis import needs_redis, redis_commands
 
-needs_redis = pytest.mark.skipif(
-    not django_settings.REDIS_URL, reason="the PostgreSQL + Redis pass (REDIS_URL)"
-)
 FLOOD = "Earn five hundred pounds a day from home with this one simple trick, ask me how"
 
 
@@ -26,15 +23,7 @@ def test_a_text_is_counted_under_the_caches_key_for_an_hour():
 
 @needs_redis
 def test_on_redis_counting_is_one_round_trip(monkeypatch):
-    client = caches["default"]._cache.get_client(None, write=True)
-    sent: list[str] = []
-    execute = client.execute_command
-
-    def counting(*args, **kwargs):
-        sent.append(args[0])
-        return execute(*args, **kwargs)
-
-    monkeypatch.setattr(client, "execute_command", counting)
+    sent = redis_commands(monkeypatch)
     recent.count_submission("fp1")
     recent.count_submission("fp1")
     assert len(sent) == 2

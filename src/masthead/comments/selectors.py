@@ -354,6 +354,16 @@ def _check_sort(sort: str | None) -> str:
     return sort
 
 
+def _check_replies(replies: int) -> None:
+    if not 0 <= replies <= MAX_REPLIES_SHOWN:
+        raise MastheadError(
+            "validation_error",
+            f"replies must be between 0 and {MAX_REPLIES_SHOWN}.",
+            422,
+            fields={"replies": [f"Must be between 0 and {MAX_REPLIES_SHOWN}."]},
+        )
+
+
 def _top_level(article: Article, sort: str) -> QuerySet:
     comments = _comments().filter(article=article, status=Comment.Status.PUBLISHED)
     if sort == "featured":
@@ -421,13 +431,7 @@ def thread_page(
     changes."""
     sort = _check_sort(sort)
     limit = limit or PAGE_SIZE
-    if not 0 <= replies <= MAX_REPLIES_SHOWN:
-        raise MastheadError(
-            "validation_error",
-            f"replies must be between 0 and {MAX_REPLIES_SHOWN}.",
-            422,
-            fields={"replies": [f"Must be between 0 and {MAX_REPLIES_SHOWN}."]},
-        )
+    _check_replies(replies)
     if cursor is None and settings.PAGE_CACHE_SECONDS > 0:
         (version,) = pagecache.versions([thread_key(article.pk)])
         shape = f"{limit}" if replies == REPLIES_SHOWN else f"{limit}:r{replies}"
@@ -483,13 +487,7 @@ def thread_rows(
     """``thread_page``'s comments as rows, the same for every viewer (what the viewer
     reacted to, follows or ignores is theirs to add): the same queries, in the same order."""
     sort = _check_sort(sort)
-    if not 0 <= replies <= MAX_REPLIES_SHOWN:
-        raise MastheadError(
-            "validation_error",
-            f"replies must be between 0 and {MAX_REPLIES_SHOWN}.",
-            422,
-            fields={"replies": [f"Must be between 0 and {MAX_REPLIES_SHOWN}."]},
-        )
+    _check_replies(replies)
     top = _rows().filter(article=article, status=Comment.Status.PUBLISHED)
     top = top.filter(featured_at__isnull=False) if sort == "featured" else top.filter(parent__isnull=True)
     page = keyset_page(top, order=SORTS[sort], cursor=cursor, limit=limit or PAGE_SIZE)
