@@ -488,8 +488,8 @@ def main() -> None:
     parser.add_argument(
         "--isso-feed",
         choices=("db", "api"),
-        default="db",
-        help="feed Isso through its storage layer (default; bench/sbs_isso_feed.py) or its POST /new",
+        default="api",
+        help="feed Isso through its API, POST /new (default), or its storage layer (bench/sbs_isso_feed.py)",
     )
     parser.add_argument(
         "--budget",
@@ -1073,9 +1073,8 @@ def markdown(results: dict, args) -> dict:
             "Fed the same thread in order through its own API, `POST /new`, 4 at a time"
             if setup["isso_feed"].get("how", "").startswith("Isso's API")
             else "Fed the same thread in order through its own storage layer, `comments.add()`, the call its"
-            " `POST /new` makes (`bench/sbs_isso_feed.py`; `--isso-feed api` goes through the API, which"
-            " took 170–330 s for the 10,000 on this shared machine, too long for the run's 15 minutes;"
-            " the posting test below goes through the API)"
+            " `POST /new` makes (`bench/sbs_isso_feed.py`, `--isso-feed db`: for a loaded machine, where"
+            " the API took 170–330 s for the 10,000; the posting test below goes through the API)"
         )
         + f": {setup['isso_feed']['comments']:,} comments in {setup['isso_feed']['seconds']} s"
         f" ({setup['isso_feed']['per_second']}/s).",
