@@ -8,7 +8,7 @@ from django.core.cache import caches
 from redis.exceptions import ResponseError
 
 from masthead.core.cache import ResilientRedisCache, Script
-from tests.redis import needs_redis
+from tests.redis_helpers import needs_redis
 
 NOWHERE = "redis://127.0.0.1:1/0"  # nothing listens on port 1
 

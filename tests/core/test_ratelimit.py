@@ -10,7 +10,7 @@ from django.core.exceptions import ImproperlyConfigured
 from masthead.core import ratelimit
 from masthead.core.errors import MastheadError
 from masthead.core.ratelimit import Rate, parse_rate
-from tests.redis import needs_redis, redis_commands
+from tests.redis_helpers import needs_redis, redis_commands
 
 
 class Clock:

@@ -7,7 +7,7 @@ from django.core.cache import cache, caches
 from masthead.moderation import recent
 from masthead.moderation.config import ModerationConfig
 from masthead.moderation.pipeline import PUBLISHED, Draft, assess
-from tests.redis import needs_redis, redis_commands
+from tests.redis_helpers import needs_redis, redis_commands
 
 FLOOD = "Earn five hundred pounds a day from home with this one simple trick, ask me how"
 
