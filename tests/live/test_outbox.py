@@ -6,14 +6,11 @@ Each test starts its own redis-server on a free port and stops it (never the sha
 """
 
 import asyncio
-import contextlib
 import shutil
-import subprocess
 import threading
 import time
 
 import pytest
-import redis
 from asgiref.sync import sync_to_async
 from django.db import connection
 from django.test import AsyncClient
@@ -27,7 +24,7 @@ from tests import factories
 from tests.api.openapi import ERROR_SCHEMA, validate
 from tests.live.buses import OWN_REDIS
 from tests.live.sse_client import AsgiStream, run
-from tests.reliability.servers import free_port, wait_for_port
+from tests.reliability.servers import OwnRedis
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),  # the releasing thread reads the outbox too
@@ -35,42 +32,6 @@ pytestmark = [
 ]
 
 STREAM = "article:1"
-
-
-class OwnRedis:
-    """A redis-server of the test's own. ``stop()`` loses everything, as a restart without
-    persistence does; ``stop(keep_data=True)`` saves first, so it comes back as it was (an
-    outage that is only a lost connection)."""
-
-    def __init__(self, tmp_path) -> None:
-        self.port = free_port()
-        self.dir = tmp_path
-        self.process: subprocess.Popen | None = None
-
-    @property
-    def url(self) -> str:
-        return f"redis://127.0.0.1:{self.port}/0"
-
-    def start(self) -> None:
-        self.process = subprocess.Popen(
-            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
-             "--appendonly", "no", "--dir", str(self.dir), "--dbfilename", "dump.rdb"],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )  # fmt: skip
-        wait_for_port(self.port)
-
-    def stop(self, *, keep_data: bool = False) -> None:
-        if self.process is None:
-            return
-        if keep_data:
-            with contextlib.suppress(redis.ConnectionError):  # it hangs up as it goes
-                redis.Redis.from_url(self.url).shutdown(save=True)
-        else:
-            self.process.terminate()
-            (self.dir / "dump.rdb").unlink(missing_ok=True)
-        self.process.wait(timeout=10)
-        self.process = None
 
 
 @pytest.fixture

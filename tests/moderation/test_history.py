@@ -181,7 +181,9 @@ class CountingScorer:
         CountingScorer.warmed += 1
 
 
-def test_the_scorer_is_warmed_once_on_the_first_request(settings, monkeypatch):
+@pytest.fixture
+def warm_threads(settings, monkeypatch) -> list:
+    """``warm`` connected afresh with ``CountingScorer``; the threads it starts, run at once."""
     from masthead.moderation import scorers
 
     settings.MODERATION_SCORER = "tests.moderation.test_history.CountingScorer"
@@ -193,6 +195,11 @@ def test_the_scorer_is_warmed_once_on_the_first_request(settings, monkeypatch):
         warm.threading, "Thread", lambda target, **kw: threads.append(target) or FakeThread(target)
     )
     warm.connect()
+    return threads
+
+
+def test_the_scorer_is_warmed_once_on_the_first_request(warm_threads):
+    threads = warm_threads
 
     request_started.send(sender=None)
     request_started.send(sender=None)
@@ -202,19 +209,9 @@ def test_the_scorer_is_warmed_once_on_the_first_request(settings, monkeypatch):
     assert request_started.disconnect(dispatch_uid=warm.DISPATCH_UID) is False  # it let go of the signal
 
 
-def test_only_a_request_that_may_write_warms_the_scorer(settings, monkeypatch):
+def test_only_a_request_that_may_write_warms_the_scorer(warm_threads):
     """A worker serving reads only never loads the model (most of a worker's memory)."""
-    from masthead.moderation import scorers
-
-    settings.MODERATION_SCORER = "tests.moderation.test_history.CountingScorer"
-    scorers.reset()
-    CountingScorer.warmed = 0
-    threads = []
-    monkeypatch.setattr(warm, "_started", False)
-    monkeypatch.setattr(
-        warm.threading, "Thread", lambda target, **kw: threads.append(target) or FakeThread(target)
-    )
-    warm.connect()
+    threads = warm_threads
     try:
         request_started.send(sender=None, scope={"type": "http", "method": "GET"})
         request_started.send(sender=None, environ={"REQUEST_METHOD": "HEAD"})

@@ -19,6 +19,8 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+import redis
+
 PG_BIN = Path(os.environ.get("PG_BIN", "/usr/lib/postgresql/15/bin"))
 REPO = Path(__file__).resolve().parents[2]
 PYTHON = sys.executable
@@ -117,10 +119,14 @@ class OwnPostgres:
 
 
 class OwnRedis:
-    """A Redis of our own, without persistence: ``start()``, ``stop()``, ``url``."""
+    """A redis-server of our own, without persistence: ``start()``, ``stop()``, ``url``.
+    ``stop()`` loses everything, as a restart without persistence does; with a ``dir``,
+    ``stop(keep_data=True)`` saves there first, so it comes back as it was (an outage that
+    is only a lost connection)."""
 
-    def __init__(self) -> None:
+    def __init__(self, dir: Path | None = None) -> None:
         self.port = free_port()
+        self.dir = dir
         self.process: subprocess.Popen | None = None
 
     @property
@@ -128,28 +134,34 @@ class OwnRedis:
         return f"redis://127.0.0.1:{self.port}/0"
 
     def start(self) -> None:
-        self.process = subprocess.Popen(
-            [
-                "redis-server",
-                "--port",
-                str(self.port),
-                "--bind",
-                "127.0.0.1",
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
+        argv = [
+            "redis-server",
+            "--port",
+            str(self.port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+        ]
+        if self.dir is not None:
+            argv += ["--dir", str(self.dir), "--dbfilename", "dump.rdb"]
+        self.process = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         wait_for_port(self.port)
 
-    def stop(self) -> None:
-        if self.process is not None:
+    def stop(self, *, keep_data: bool = False) -> None:
+        if self.process is None:
+            return
+        if keep_data:
+            with contextlib.suppress(redis.ConnectionError):  # it hangs up as it goes
+                redis.Redis.from_url(self.url).shutdown(save=True)
+        else:
             self.process.terminate()
-            self.process.wait(timeout=10)
-            self.process = None
+            if self.dir is not None:
+                (self.dir / "dump.rdb").unlink(missing_ok=True)
+        self.process.wait(timeout=10)
+        self.process = None
 
 
 class Masthead:

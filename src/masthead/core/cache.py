@@ -24,6 +24,7 @@ import logging
 import time
 from collections.abc import Sequence
 
+from django.core.cache import caches
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import NoScriptError, ReadOnlyError, RedisError, ResponseError
@@ -168,3 +169,9 @@ class ResilientRedisCache(RedisCache):
         except (RedisError, OSError):
             _failed("clear")
             return False
+
+
+def default_redis() -> ResilientRedisCache | None:
+    """The default cache when it is Redis (what can run a :class:`Script`), else None."""
+    backend = caches["default"]
+    return backend if isinstance(backend, ResilientRedisCache) else None

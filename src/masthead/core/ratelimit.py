@@ -25,10 +25,10 @@ import time
 from dataclasses import dataclass
 from functools import lru_cache
 
-from django.core.cache import cache, caches
+from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
 
-from masthead.core.cache import ResilientRedisCache, Script
+from masthead.core.cache import Script, default_redis
 from masthead.core.errors import MastheadError
 
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
@@ -122,8 +122,8 @@ def consume(*, scope: str, key: str, rate: str | Rate, message: str | None = Non
     current_key, previous_key, elapsed = _keys(scope, key, rate, now)
     # Two windows' worth of life: the counter is read again as "previous" in the next one.
     timeout = 2 * rate.seconds + 1
-    backend = caches["default"]
-    if isinstance(backend, ResilientRedisCache):
+    backend = default_redis()
+    if backend is not None:
         keys = [backend.make_key(current_key), backend.make_key(previous_key)]
         # Redis unreachable: counted nowhere, let through (as the calls below would).
         counted, previous, current = backend.run_script(

@@ -14,9 +14,9 @@
 Keys expire by themselves; losing them (a cache flush) only makes the pipeline forget.
 """
 
-from django.core.cache import cache, caches
+from django.core.cache import cache
 
-from masthead.core.cache import ResilientRedisCache, Script
+from masthead.core.cache import Script, default_redis
 
 REVISE_SECONDS = 10 * 60
 SEEN_SECONDS = 24 * 60 * 60
@@ -85,8 +85,8 @@ def count_submission(fp: str) -> int:
     """Count one more submission of this text (by anyone); returns the count this hour (one
     round trip on Redis, where an unreachable Redis counts 1, as an empty cache would)."""
     key = _flood_key(fp)
-    backend = caches["default"]
-    if isinstance(backend, ResilientRedisCache):
+    backend = default_redis()
+    if backend is not None:
         return backend.run_script(_COUNT, [backend.make_key(key)], [FLOOD_SECONDS], default=1)
     cache.add(key, 0, FLOOD_SECONDS)
     try:
